@@ -1,0 +1,25 @@
+"""Every rule dockhand has, in one table: the source of `dockhand rules` and docs/rules.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
+from bot.rule import Rule
+
+ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES,)
+
+
+def rules_by_id() -> dict[str, Rule[Any, Any]]:
+    return {rule.id: rule for rule in ALL_RULES}
+
+
+def rule_codes() -> dict[str, str]:
+    """Every accepted code, upper-cased (rule ids and other tools' aliases), to its rule id."""
+    codes: dict[str, str] = {}
+    for rule in ALL_RULES:
+        codes[rule.id.upper()] = rule.id
+        codes[rule.name.upper()] = rule.id
+        for alias in rule.aliases:
+            codes.setdefault(alias.upper(), rule.id)
+    return codes

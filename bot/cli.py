@@ -1,0 +1,150 @@
+"""The `dockhand` command line: review, demo, rules."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.catalog import ALL_RULES, rule_codes
+from bot.changes import HeadTree, build_changeset, resolve_range
+from bot.config import ConfigError, load_config
+from bot.docs import rules_markdown
+from bot.git import GitError, GitRepo
+from bot.model import Review, Severity, Verdict
+from bot.options import ReviewOptions
+from bot.pipeline import run_review
+from bot.report.html import render_html
+from bot.report.json_report import render_json
+from bot.report.markdown import render_markdown
+from bot.report.sarif import render_sarif
+
+EXIT_PASS, EXIT_POLICY, EXIT_ERROR = 0, 1, 2
+RENDERERS = {"markdown": render_markdown, "json": render_json, "sarif": render_sarif, "html": render_html}
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: one line on stderr, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (UsageError, GitError) as error:
+        print(f"dockhand: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"dockhand: config error: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("dockhand: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dockhand",
+        description="Review the Docker and dependency files a change touches.",
+    )
+    parser.add_argument("--version", action="version", version=f"dockhand {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    review = commands.add_parser("review", help="review the changes between two commits of a git repository")
+    review.add_argument("--repo", type=Path, default=Path(), help="the git repository (default: .)")
+    review.add_argument("--base", help="base commit (default: merge-base with origin/HEAD, main or master)")
+    review.add_argument("--head", help="head commit (default: HEAD)")
+    _add_output_options(review)
+    review.add_argument("--config", type=Path, help="config file (default: .github/dockhand.yml or .dockhand.yml)")
+    review.add_argument("--fail-on", type=_severity, help="fail at this severity or above (default: high)")
+    review.add_argument("--no-build", action="store_true", help="do not build the base and head images")
+    review.add_argument("--no-scan", action="store_true", help="do not scan with Trivy")
+    review.set_defaults(handler=_review)
+
+    demo = commands.add_parser("demo", help="review a built-in example repository end to end")
+    _add_output_options(demo)
+    demo.add_argument("--keep", action="store_true", help="keep the demo repository and print its path")
+    demo.add_argument("--no-build", action="store_true", help="do not build the demo images")
+    demo.add_argument("--no-scan", action="store_true", help="do not scan with Trivy")
+    demo.set_defaults(handler=_demo)
+
+    rules = commands.add_parser("rules", help="list every rule (id, severity, summary)")
+    rules.add_argument("--docs", action="store_true", help="print the full rule documentation (docs/rules.md)")
+    rules.set_defaults(handler=_rules)
+    return parser
+
+
+def _add_output_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", choices=sorted(RENDERERS), default="markdown", help="report format")
+    command.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+
+
+def _severity(text: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _review(args: argparse.Namespace) -> int:
+    review = review_repository(
+        args.repo,
+        args.base,
+        args.head,
+        args.config,
+        ReviewOptions(build=not args.no_build, scan=not args.no_scan, fail_on=args.fail_on),
+    )
+    _write(RENDERERS[args.format](review), args.output)
+    return EXIT_POLICY if review.verdict is Verdict.FAIL else EXIT_PASS
+
+
+def review_repository(
+    path: Path, base: str | None, head: str | None, config_path: Path | None, options: ReviewOptions
+) -> Review:
+    """The whole local review: git -> ChangeSet -> analyzers -> Review."""
+    repo = GitRepo.open(path)
+    commits = resolve_range(repo, base, head)
+    config = load_config(HeadTree(repo, commits.head), config_path, rule_codes())
+    changes = build_changeset(repo, commits, config.max_file_bytes)
+    return run_review(changes, config, options)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import BASE_BRANCH, HEAD_BRANCH, make_demo_repository, remove_demo_repository
+
+    root = make_demo_repository()
+    try:
+        options = ReviewOptions(build=not args.no_build, scan=not args.no_scan)
+        review = review_repository(root, BASE_BRANCH, HEAD_BRANCH, None, options)
+        _write(RENDERERS[args.format](review), args.output)
+    finally:
+        if args.keep:
+            print(f"dockhand: the demo repository is kept at {root}", file=sys.stderr)
+        else:
+            remove_demo_repository(root)
+    return EXIT_PASS
+
+
+def _rules(args: argparse.Namespace) -> int:
+    if args.docs:
+        sys.stdout.write(rules_markdown())
+        return EXIT_PASS
+    width = max(len(rule.name) for rule in ALL_RULES)
+    for rule in ALL_RULES:
+        print(f"{rule.id}  {rule.severity.label:<8}  {rule.name:<{width}}  {rule.summary}")
+    return EXIT_PASS
+
+
+def _write(content: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(content, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from None

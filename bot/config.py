@@ -1,0 +1,245 @@
+"""The config file (`.github/dockhand.yml`, `.dockhand.yml` or `--config`), validated at its lines.
+
+```yaml
+fail-on: high                 # info | low | medium | high | critical
+rules:
+  disable: [DH103]            # rule ids (or hadolint codes) to switch off
+  severity: {DH105: medium}   # per-rule severity overrides
+ignore-paths: ["examples/**"] # globs of files not to review
+trusted-registries: [ghcr.io, docker.io]
+max-file-bytes: 67108864      # files above this are noted, not read
+```
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from bot.changes import DEFAULT_MAX_FILE_BYTES, HeadTree
+from bot.model import Severity
+
+CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
+_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes")
+_RULE_KEYS = ("disable", "severity")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Config:
+    fail_on: Severity = Severity.HIGH
+    disabled_rules: frozenset[str] = frozenset()
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    ignore_paths: tuple[str, ...] = ()
+    trusted_registries: tuple[str, ...] = ()
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    source: str | None = None
+
+    def is_ignored_path(self, path: str) -> bool:
+        return any(glob_matches(pattern, path) for pattern in self.ignore_paths)
+
+
+def load_config(tree: HeadTree, explicit: Path | None, known_rules: dict[str, str]) -> Config:
+    """`explicit` (a file on disk), else the first of CONFIG_PATHS in the head commit, else defaults."""
+    if explicit is not None:
+        try:
+            text = explicit.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError([ConfigProblem(str(explicit), 1, f"cannot read the config file: {error}")]) from None
+        return parse_config(text, str(explicit), known_rules)
+    for path in CONFIG_PATHS:
+        found = tree.read(path)
+        if found is not None:
+            return parse_config(found, path, known_rules)
+    return Config()
+
+
+def parse_config(text: str, path: str, known_rules: dict[str, str]) -> Config:
+    """Parse config text. `known_rules` maps every accepted id or alias to a rule id."""
+    problems: list[ConfigProblem] = []
+    data = _load_yaml(text, path, problems)
+    if data is None:
+        if problems:
+            raise ConfigError(problems)
+        return Config(source=path)
+    reader = _Reader(path, problems, known_rules)
+    config = reader.config(data)
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _load_yaml(text: str, path: str, problems: list[ConfigProblem]) -> Any:
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(io.StringIO(text))
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        problems.append(ConfigProblem(path, line, f"not valid YAML: {error.problem or error.context}"))
+        return None
+    except YAMLError as error:
+        problems.append(ConfigProblem(path, 1, f"not valid YAML: {error}"))
+        return None
+    if data is not None and not isinstance(data, dict):
+        problems.append(ConfigProblem(path, 1, "the config must be a mapping of keys to values"))
+        return None
+    return data
+
+
+@dataclass
+class _Reader:
+    path: str
+    problems: list[ConfigProblem]
+    known_rules: dict[str, str]
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(ConfigProblem(self.path, line, message))
+
+    def config(self, data: Any) -> Config:
+        for key in data:
+            if key not in _TOP_KEYS:
+                self.problem(_key_line(data, key), f"unknown key {key!r}{_did_you_mean(str(key), _TOP_KEYS)}")
+        rules = data.get("rules") or {}
+        if not isinstance(rules, dict):
+            self.problem(_key_line(data, "rules"), "'rules' must be a mapping with 'disable' and 'severity'")
+            rules = {}
+        for key in rules:
+            if key not in _RULE_KEYS:
+                self.problem(_key_line(rules, key), f"unknown key rules.{key}{_did_you_mean(str(key), _RULE_KEYS)}")
+        return Config(
+            fail_on=self.severity(data, "fail-on", Severity.HIGH),
+            disabled_rules=frozenset(self.rule_ids(rules, "disable")),
+            severity_overrides=self.overrides(rules),
+            ignore_paths=tuple(self.strings(data, "ignore-paths")),
+            trusted_registries=tuple(self.strings(data, "trusted-registries")),
+            max_file_bytes=self.positive_int(data, "max-file-bytes", DEFAULT_MAX_FILE_BYTES),
+            source=self.path,
+        )
+
+    def severity(self, data: Any, key: str, default: Severity) -> Severity:
+        if key not in data:
+            return default
+        try:
+            return Severity.parse(str(data[key]))
+        except ValueError as error:
+            self.problem(_key_line(data, key), f"{key}: {error}")
+            return default
+
+    def strings(self, data: Any, key: str) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.problem(_key_line(data, key), f"'{key}' must be a list of strings")
+            return []
+        return list(value)
+
+    def rule_ids(self, data: Any, key: str) -> list[str]:
+        ids = []
+        for index, item in enumerate(self.strings(data, key)):
+            rule_id = self.known_rules.get(item.upper())
+            if rule_id is None:
+                self.problem(_item_line(data[key], index), f"unknown rule {item!r}")
+            else:
+                ids.append(rule_id)
+        return ids
+
+    def overrides(self, rules: Any) -> dict[str, Severity]:
+        value = rules.get("severity")
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(_key_line(rules, "severity"), "'rules.severity' must map rule ids to severities")
+            return {}
+        result = {}
+        for item, level in value.items():
+            rule_id = self.known_rules.get(str(item).upper())
+            if rule_id is None:
+                self.problem(_key_line(value, item), f"unknown rule {item!r}")
+                continue
+            try:
+                result[rule_id] = Severity.parse(str(level))
+            except ValueError as error:
+                self.problem(_key_line(value, item), f"rules.severity.{item}: {error}")
+        return result
+
+    def positive_int(self, data: Any, key: str, default: int) -> int:
+        if key not in data:
+            return default
+        value = data[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            self.problem(_key_line(data, key), f"'{key}' must be a positive whole number")
+            return default
+        return value
+
+
+def _key_line(mapping: Any, key: Any) -> int:
+    try:
+        return int(mapping.lc.key(key)[0]) + 1
+    except (AttributeError, KeyError, TypeError):
+        return 1
+
+
+def _item_line(sequence: Any, index: int) -> int:
+    try:
+        return int(sequence.lc.item(index)[0]) + 1
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return 1
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word.replace("_", "-"), choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def glob_matches(pattern: str, path: str) -> bool:
+    """Match a repository path against a glob where `**` spans directories and `*` does not."""
+    return re.fullmatch(_glob_regex(pattern), path) is not None
+
+
+def _glob_regex(pattern: str) -> str:
+    pattern = pattern.strip().lstrip("/")
+    if pattern.endswith("/"):
+        pattern += "**"
+    out = []
+    index = 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append("[^/]")
+            index += 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return "".join(out)

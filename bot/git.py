@@ -1,0 +1,259 @@
+"""The git commands dockhand needs, run as argument lists with a timeout.
+
+Nothing here knows about Docker or dependencies; `bot.changes` builds the ChangeSet on top.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+GIT_TIMEOUT_SECONDS = 120
+
+
+class GitError(Exception):
+    """A git failure explained in one line for the user."""
+
+
+@dataclass(frozen=True)
+class RawChange:
+    """One entry of `git diff --raw`: modes, blob ids, status letter and paths."""
+
+    old_mode: str
+    new_mode: str
+    old_blob: str
+    new_blob: str
+    status: str
+    path: str
+    old_path: str | None
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    mode: str
+    blob: str
+    path: str
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"})
+    return env
+
+
+class GitRepo:
+    """A local git repository, read through git's own plumbing commands."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> GitRepo:
+        if not path.is_dir():
+            raise GitError(f"{path}: no such directory")
+        try:
+            top = _run_git(path, ["rev-parse", "--show-toplevel"]).decode().strip()
+        except GitError:
+            raise GitError(f"{path}: not a git repository") from None
+        return cls(Path(top))
+
+    def run(self, args: Sequence[str], stdin: bytes | None = None) -> bytes:
+        return _run_git(self.path, args, stdin)
+
+    def try_run(self, args: Sequence[str]) -> bytes | None:
+        try:
+            return self.run(args)
+        except GitError:
+            return None
+
+    def resolve_commit(self, ref: str) -> str:
+        """The full commit id of `ref`, or a GitError that says why there is none."""
+        if ref.startswith("-"):
+            raise GitError(f"{ref!r} is not a valid git reference")
+        out = self.try_run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"])
+        if out:
+            return out.decode().strip()
+        if self.is_shallow():
+            raise GitError(
+                f"{ref!r} is not in this clone, which is shallow: fetch more history "
+                "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout)"
+            )
+        raise GitError(f"{ref!r} does not name a commit in {self.path}")
+
+    def is_shallow(self) -> bool:
+        out = self.try_run(["rev-parse", "--is-shallow-repository"])
+        return out is not None and out.strip() == b"true"
+
+    def merge_base(self, one: str, other: str) -> str | None:
+        out = self.try_run(["merge-base", one, other])
+        return out.decode().strip() if out else None
+
+    def default_branch(self) -> str | None:
+        """origin/HEAD, else main, else master (local or remote-tracking)."""
+        out = self.try_run(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"])
+        if out:
+            return out.decode().strip()
+        for name in ("main", "master", "origin/main", "origin/master"):
+            if self.try_run(["rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"]):
+                return name
+        return None
+
+    def raw_diff(self, base: str, head: str) -> list[RawChange]:
+        out = self.run(["diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv", base, head])
+        return list(parse_raw_diff(out))
+
+    def added_lines(self, base: str, head: str, paths: Sequence[str]) -> dict[str, set[int]]:
+        """Head-side line numbers that the diff adds or changes, per head path."""
+        result: dict[str, set[int]] = {}
+        for chunk in _chunks(paths, 200):
+            out = self.run(
+                ["diff", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv", base, head, "--", *chunk]
+            )
+            for path, lines in parse_added_lines(out).items():
+                result.setdefault(path, set()).update(lines)
+        return result
+
+    def tree(self, commit: str) -> list[TreeEntry]:
+        out = self.run(["ls-tree", "-r", "-z", "--full-tree", commit])
+        entries = []
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition(b"\t")
+            mode, _kind, blob = meta.decode().split(" ")
+            entries.append(TreeEntry(mode, blob, path.decode("utf-8", errors="surrogateescape")))
+        return entries
+
+    def blob_sizes(self, blobs: Iterable[str]) -> dict[str, int]:
+        wanted = list(dict.fromkeys(blobs))
+        if not wanted:
+            return {}
+        out = self.run(["cat-file", "--batch-check"], stdin=("\n".join(wanted) + "\n").encode())
+        sizes = {}
+        for line in out.decode().splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                sizes[parts[0]] = int(parts[2])
+        return sizes
+
+    def read_blobs(self, blobs: Iterable[str]) -> dict[str, bytes]:
+        """Contents of many blobs from ONE `git cat-file --batch` process."""
+        wanted = list(dict.fromkeys(blobs))
+        if not wanted:
+            return {}
+        out = self.run(["cat-file", "--batch"], stdin=("\n".join(wanted) + "\n").encode())
+        return dict(_parse_batch(out))
+
+
+def _run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
+    command = ["git", "-c", "core.quotePath=false", *args]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_SECONDS,
+            env=_git_env(),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (no 'git' on PATH)") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} took longer than {GIT_TIMEOUT_SECONDS}s") from None
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+    return done.stdout
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def parse_raw_diff(out: bytes) -> Iterator[RawChange]:
+    """Parse `git diff --raw -z` output (renames and copies carry two paths)."""
+    fields = out.split(b"\0")
+    index = 0
+    while index < len(fields) and fields[index]:
+        meta = fields[index].decode().lstrip(":").split(" ")
+        old_mode, new_mode, old_blob, new_blob, status = meta[:5]
+        first = fields[index + 1].decode("utf-8", errors="surrogateescape")
+        if status[0] in "RC":
+            second = fields[index + 2].decode("utf-8", errors="surrogateescape")
+            yield RawChange(old_mode, new_mode, old_blob, new_blob, status[0], second, first)
+            index += 3
+        else:
+            yield RawChange(old_mode, new_mode, old_blob, new_blob, status[0], first, None)
+            index += 2
+
+
+def unquote_path(text: str) -> str:
+    """Undo git's C-style quoting of unusual paths (`"a\\tb"`, octal escapes)."""
+    if not (len(text) >= 2 and text.startswith('"') and text.endswith('"')):
+        return text
+    body = text[1:-1]
+    out = bytearray()
+    index = 0
+    simple = {
+        "n": b"\n",
+        "t": b"\t",
+        '"': b'"',
+        "\\": b"\\",
+        "a": b"\a",
+        "b": b"\b",
+        "f": b"\f",
+        "r": b"\r",
+        "v": b"\v",
+    }
+    while index < len(body):
+        char = body[index]
+        if char == "\\" and index + 1 < len(body):
+            nxt = body[index + 1]
+            if nxt in simple:
+                out += simple[nxt]
+                index += 2
+                continue
+            if body[index + 1 : index + 4].isdigit():
+                out.append(int(body[index + 1 : index + 4], 8))
+                index += 4
+                continue
+        out += char.encode()
+        index += 1
+    return out.decode("utf-8", errors="surrogateescape")
+
+
+def parse_added_lines(patch: bytes) -> dict[str, set[int]]:
+    """From `git diff -U0` output: for each new-side path, the line numbers it adds."""
+    result: dict[str, set[int]] = {}
+    current: str | None = None
+    for raw in patch.split(b"\n"):
+        if raw.startswith(b"+++ "):
+            name = raw[4:].removesuffix(b"\t")  # git adds a tab after names with spaces
+            target = unquote_path(name.decode("utf-8", errors="surrogateescape"))
+            current = None if target == "/dev/null" else target[2:]
+            if current is not None:
+                result.setdefault(current, set())
+        elif raw.startswith(b"@@ ") and current is not None:
+            new_range = raw.split(b" ")[2]  # +start[,count]
+            start_text, _, count_text = new_range[1:].decode().partition(",")
+            start, count = int(start_text), int(count_text) if count_text else 1
+            result[current].update(range(start, start + count))
+    return result
+
+
+def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:
+    position = 0
+    while position < len(out):
+        header_end = out.index(b"\n", position)
+        header = out[position:header_end].decode().split(" ")
+        position = header_end + 1
+        if len(header) < 3:  # "<id> missing"
+            continue
+        size = int(header[2])
+        yield header[0], out[position : position + size]
+        position += size + 1

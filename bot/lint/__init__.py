@@ -1,0 +1,1 @@
+"""Linters for Docker files: Dockerfiles now; compose files and .dockerignore share the frame."""

@@ -1,0 +1,68 @@
+"""DH102: CMD or ENTRYPOINT in shell form."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Iterator
+
+from bot.lint.context import LintContext
+from bot.lint.dockerfile.edits import replace_lines
+from bot.model import Severity, Suggestion
+from bot.parsing.dockerfile import Dockerfile, Instruction
+from bot.rule import Hit, rule
+
+_SHELL_SYNTAX = set("$`|&;<>(){}*?[]~#!\\\n")
+
+
+@rule("DH102", "shell-form-command", Severity.MEDIUM, "CMD or ENTRYPOINT in shell form", aliases=("DL3025",))
+def shell_form_command(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports a `CMD` or `ENTRYPOINT` of the image written in shell form (`CMD python app.py`)
+    rather than exec form (`CMD ["python", "app.py"]`).
+
+    ## Why it matters
+    In shell form Docker runs `/bin/sh -c "<command>"`: the shell is PID 1, the application
+    is its child, and `docker stop` sends SIGTERM to a shell that does not forward it. The
+    application never shuts down cleanly; after the grace period it is killed. A shell-form
+    ENTRYPOINT also ignores every `CMD` and `docker run` argument.
+
+    ## Example
+    ```dockerfile
+    CMD gunicorn --bind 0.0.0.0:8000 app:app
+    ```
+
+    ## Fix
+    ```dockerfile
+    CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+    ```
+    The suggestion is offered when the command uses no shell syntax (variables, pipes,
+    redirections, globs); otherwise move the logic into an entrypoint script and `exec` it.
+    """
+    for stage in dockerfile.runtime_stages():
+        if dockerfile.is_windows(stage):
+            continue
+        for ins in stage.instructions:
+            if ins.keyword in {"CMD", "ENTRYPOINT"} and not ins.exec_form:
+                yield Hit(
+                    ins.line,
+                    f"{ins.keyword} in shell form: /bin/sh becomes PID 1 and does not pass on SIGTERM",
+                    ins.end_line,
+                    _exec_form(dockerfile, ins),
+                )
+
+
+def _exec_form(dockerfile: Dockerfile, ins: Instruction) -> Suggestion | None:
+    command = ins.command_text.strip()
+    if not command or _SHELL_SYNTAX & set(command):
+        return None
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if words and words[0] == "exec":
+        words = words[1:]
+    if not words or "=" in words[0]:  # `VAR=value app` needs a shell
+        return None
+    return replace_lines(dockerfile, ins, f"{ins.keyword} {json.dumps(words, ensure_ascii=False)}")

@@ -1,0 +1,75 @@
+"""Certain fixes, expressed as edits of an instruction's own lines.
+
+Every edit works on the file's raw lines, so the suggestion keeps the author's formatting, and
+returns None whenever it cannot be sure the result means what the rule asks for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.model import Suggestion
+from bot.parsing.dockerfile import Dockerfile, Instruction
+
+_SEGMENT_END = r"(?:&&|\|\||;|\||\n)"
+
+
+def replace_lines(dockerfile: Dockerfile, ins: Instruction, new_text: str) -> Suggestion:
+    return Suggestion(ins.line, ins.end_line, new_text, dockerfile.text_of(ins.line, ins.end_line))
+
+
+def insert_flag_after(
+    dockerfile: Dockerfile, ins: Instruction, command: str, flag: str, present: str
+) -> Suggestion | None:
+    """Add `flag` right after each match of regex `command` whose command lacks `present`.
+
+    `command` matches the program and its subcommand (`apt-get ... install`); the command's
+    extent runs to the next `&&`, `||`, `;`, `|` or unescaped line end.
+    """
+    original = dockerfile.text_of(ins.line, ins.end_line)
+    escape = re.escape(dockerfile.escape)
+    pieces: list[str] = []
+    cursor = 0
+    changed = False
+    for match in re.finditer(command, original):
+        rest = original[match.end() :]
+        end = re.search(rf"(?<!{escape})(?:&&|\|\||;|\||\n)", rest.replace(f"{dockerfile.escape}\n", "  "))
+        segment = rest[: end.start()] if end else rest
+        if re.search(present, segment):
+            continue
+        pieces.append(original[cursor : match.end()] + " " + flag)
+        cursor = match.end()
+        changed = True
+    if not changed:
+        return None
+    pieces.append(original[cursor:])
+    return Suggestion(ins.line, ins.end_line, "".join(pieces), original)
+
+
+def append_command(dockerfile: Dockerfile, ins: Instruction, command: str) -> Suggestion | None:
+    """Run `command` at the end of a RUN, after everything else succeeded."""
+    if ins.exec_form:
+        return None
+    original = dockerfile.text_of(ins.line, ins.end_line)
+    lines = original.split("\n")
+    if ins.heredocs:
+        return _append_to_heredoc(ins, lines, command, original)
+    last = lines[-1].rstrip()
+    if re.search(r"(?:&&|\|\||[;|&\\`]|\s#.*)$", last) or last.lstrip().startswith("#"):
+        return None
+    if len(lines) == 1:
+        replacement = f"{last} {dockerfile.escape}\n    && {command}"
+    else:
+        indent = re.match(r"\s*", lines[-1]).group(0) or "    "  # type: ignore[union-attr]
+        replacement = "\n".join([*lines[:-1], f"{last} {dockerfile.escape}", f"{indent}&& {command}"])
+    return Suggestion(ins.line, ins.end_line, replacement, original)
+
+
+def _append_to_heredoc(ins: Instruction, lines: list[str], command: str, original: str) -> Suggestion | None:
+    if len(ins.heredocs) != 1 or ins.shell_script is None or ins.shell_script != ins.heredocs[0].content:
+        return None
+    terminator = ins.heredocs[0].name
+    if not lines or lines[-1].strip() != terminator:
+        return None
+    replacement = "\n".join([*lines[:-1], command, lines[-1]])
+    return Suggestion(ins.line, ins.end_line, replacement, original)

@@ -1,0 +1,90 @@
+"""DH106: a HEALTHCHECK that cannot fail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.lint.context import LintContext
+from bot.model import Severity
+from bot.parsing.dockerfile import Dockerfile, Instruction
+from bot.parsing.shell import Command, parse_script
+from bot.rule import Hit, rule
+
+_ALWAYS_SUCCEEDS = frozenset({"true", ":", "echo", "printf"})
+_TRIVIAL_PYTHON = re.compile(
+    r"^\s*(?:(?:import\s+sys|pass|(?:sys\.)?exit\(\s*0?\s*\)|print\([^()]*\))\s*(?:;|\n|$)\s*)+$"
+)
+_TRIVIAL_NODE = re.compile(r"^\s*(?:process\.exit\(\s*0?\s*\)|console\.log\([^()]*\))\s*;?\s*$")
+
+
+@rule("DH106", "healthcheck-cannot-fail", Severity.MEDIUM, "The HEALTHCHECK always reports healthy")
+def healthcheck_cannot_fail(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports a `HEALTHCHECK` whose command exits 0 whatever the state of the application:
+    `exit 0`, `true`, `python -c "import sys; sys.exit(0)"`, or anything ending in `|| true`
+    or `|| exit 0`.
+
+    ## Why it matters
+    A health check that cannot fail is worse than none: orchestrators, `depends_on:
+    condition: service_healthy` and load balancers trust it, so a dead server keeps getting
+    traffic and is never restarted, while dashboards show "healthy".
+
+    ## Example
+    ```dockerfile
+    HEALTHCHECK CMD python -c "import sys; sys.exit(0)"
+    HEALTHCHECK CMD curl -f http://localhost:8000/health || exit 0
+    ```
+
+    ## Fix
+    Probe what the service does, and let the failure through:
+    ```dockerfile
+    HEALTHCHECK --interval=30s --timeout=5s --retries=3 \\
+        CMD curl -fsS http://localhost:8000/health || exit 1
+    ```
+    """
+    for stage in dockerfile.runtime_stages():
+        for ins in stage.of("HEALTHCHECK"):
+            reason = _why_always_healthy(ins)
+            if reason:
+                yield Hit(ins.line, f"this HEALTHCHECK cannot fail: {reason}", ins.end_line)
+
+
+def _why_always_healthy(ins: Instruction) -> str | None:
+    if not ins.arguments or ins.arguments[0].upper() != "CMD":
+        return None
+    if ins.exec_form:
+        words = ins.arguments[1:]
+        if words and words[0] == "CMD-SHELL":
+            return _script_always_succeeds(" ".join(words[1:]))
+        return _command_always_succeeds(Command(tuple(words)))
+    return _script_always_succeeds(" ".join(ins.arguments[1:]))
+
+
+def _script_always_succeeds(script: str) -> str | None:
+    commands = parse_script(script)
+    if not commands:
+        return None
+    last = commands[-1]
+    verdict = _command_always_succeeds(last)
+    if verdict and last.before == "||":
+        return f"its last resort `{' '.join(last.argv)}` turns every failure into success"
+    if verdict and (last.before in {"", ";", "\n", "|"} or all(_command_always_succeeds(c) for c in commands)):
+        return verdict
+    return None
+
+
+def _command_always_succeeds(cmd: Command) -> str | None:
+    argv = cmd.argv
+    if not argv:
+        return None
+    if cmd.program == "exit":
+        return "it exits 0" if argv[1:] == ("0",) else None
+    if cmd.program in _ALWAYS_SUCCEEDS:
+        return f"`{cmd.program}` always succeeds"
+    if cmd.program.startswith("python") and len(argv) >= 3 and argv[1] == "-c" and _TRIVIAL_PYTHON.match(argv[2]):
+        return "the Python code only exits with status 0"
+    if cmd.program in {"node", "nodejs"} and len(argv) >= 3 and argv[1] == "-e" and _TRIVIAL_NODE.match(argv[2]):
+        return "the Node.js code only exits with status 0"
+    return None

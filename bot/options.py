@@ -1,0 +1,17 @@
+"""How a review is run: what the command line or the action's inputs asked for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.model import Severity
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    build: bool = True
+    """Build base and head images (when the image analyzer is present and docker answers)."""
+    scan: bool = True
+    """Scan with Trivy (when the scan analyzer is present and trivy is installed)."""
+    fail_on: Severity | None = None
+    """Overrides the config file's `fail-on` when set."""

@@ -1,0 +1,375 @@
+"""A Dockerfile as BuildKit reads it: directives, global ARGs, stages and instructions.
+
+Parsing is BuildKit's own parser (the `dockerfile` package wraps moby/buildkit's Go code), so
+heredocs, the escape directive, continuation lines and comments inside them are understood
+exactly as `docker build` understands them. On top of it this module adds what BuildKit checks
+one step later (unknown instructions, missing arguments, instructions before the first FROM)
+and the line of every error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import dockerfile as buildkit
+
+from bot.text import split_lines
+
+_KNOWN_INSTRUCTIONS = frozenset(
+    [
+        "ADD",
+        "ARG",
+        "CMD",
+        "COPY",
+        "ENTRYPOINT",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "HEALTHCHECK",
+        "LABEL",
+        "MAINTAINER",
+        "ONBUILD",
+        "RUN",
+        "SHELL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+    ]
+)
+_NEEDS_ARGUMENTS = _KNOWN_INSTRUCTIONS - {"HEALTHCHECK"}
+_KNOWN_FLAGS: dict[str, frozenset[str]] = {
+    "FROM": frozenset({"platform"}),
+    "RUN": frozenset({"mount", "network", "security", "device"}),
+    "COPY": frozenset({"from", "chown", "chmod", "link", "parents", "exclude"}),
+    "ADD": frozenset({"chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack"}),
+    "HEALTHCHECK": frozenset({"interval", "timeout", "start-period", "start-interval", "retries"}),
+}
+_DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+_TEMPLATE_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$")
+_HEREDOC_OPENER = re.compile(r"<<-?\s*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?")
+_WINDOWS_BASE = re.compile(r"(windows|servercore|nanoserver|ltsc20\d\d)", re.IGNORECASE)
+_VARIABLE = re.compile(r"\$(?:\{(?P<braced>\w+)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}|(?P<bare>[A-Za-z_]\w*))")
+
+
+@dataclass(frozen=True)
+class Heredoc:
+    name: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Instruction:
+    keyword: str
+    """Upper-cased: RUN, COPY ..."""
+    arguments: tuple[str, ...]
+    flags: tuple[str, ...]
+    exec_form: bool
+    original: str
+    line: int
+    end_line: int
+    heredocs: tuple[Heredoc, ...] = ()
+    onbuild_keyword: str | None = None
+
+    def flag(self, name: str) -> str | None:
+        """The value of `--name=value` (the last one given), or "" for a bare `--name`."""
+        value = None
+        for raw in self.flags:
+            key, _, val = raw[2:].partition("=")
+            if key == name:
+                value = val
+        return value
+
+    def flag_values(self, name: str) -> list[str]:
+        return [raw[2:].partition("=")[2] for raw in self.flags if raw[2:].partition("=")[0] == name]
+
+    @property
+    def command_text(self) -> str:
+        """RUN/CMD/ENTRYPOINT's command as one string (shell form) or joined words (exec form)."""
+        return " ".join(self.arguments)
+
+    @property
+    def shell_script(self) -> str | None:
+        """The shell code a shell-form RUN executes: its command line, or a lone heredoc's body."""
+        if self.exec_form:
+            return None
+        if self.heredocs and len(self.arguments) == 1 and _HEREDOC_OPENER.fullmatch(self.arguments[0]):
+            return self.heredocs[0].content
+        return self.command_text
+
+
+@dataclass(frozen=True)
+class Stage:
+    index: int
+    name: str | None
+    base: str
+    """The image or stage named in FROM, as written."""
+    base_resolved: str
+    """`base` with global ARG defaults substituted."""
+    from_instruction: Instruction
+    instructions: tuple[Instruction, ...]
+    """The instructions after FROM."""
+
+    def of(self, keyword: str) -> list[Instruction]:
+        return [i for i in self.instructions if i.keyword == keyword]
+
+    def last(self, keyword: str) -> Instruction | None:
+        found = self.of(keyword)
+        return found[-1] if found else None
+
+    @property
+    def end_line(self) -> int:
+        return self.instructions[-1].end_line if self.instructions else self.from_instruction.end_line
+
+
+@dataclass(frozen=True)
+class ParseError:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    path: str
+    lines: tuple[str, ...]
+    directives: dict[str, str] = field(default_factory=dict)
+    global_args: tuple[Instruction, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    errors: tuple[ParseError, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def escape(self) -> str:
+        return self.directives.get("escape", "\\")
+
+    @property
+    def final_stage(self) -> Stage | None:
+        return self.stages[-1] if self.stages else None
+
+    def stage_named(self, name: str) -> Stage | None:
+        wanted = name.lower()
+        for stage in self.stages:
+            if stage.name == wanted:
+                return stage
+        if wanted.isdigit() and int(wanted) < len(self.stages):
+            return self.stages[int(wanted)]
+        return None
+
+    def parent_stage(self, stage: Stage) -> Stage | None:
+        """The earlier stage that `stage` is built FROM, if its base is a stage name."""
+        parent = self.stage_named(stage.base_resolved)
+        return parent if parent is not None and parent.index < stage.index else None
+
+    def lineage(self, stage: Stage) -> list[Stage]:
+        """`stage` and the stages it is built FROM, nearest first."""
+        chain = [stage]
+        while (parent := self.parent_stage(chain[-1])) is not None and parent not in chain:
+            chain.append(parent)
+        return chain
+
+    def runtime_stages(self) -> list[Stage]:
+        """The stages whose layers end up in the default target's image."""
+        final = self.final_stage
+        return self.lineage(final) if final else []
+
+    def is_windows(self, stage: Stage) -> bool:
+        """Windows images: PowerShell/cmd shells and users that are not Unix accounts."""
+        if self.escape == "`":
+            return True
+        return any(_WINDOWS_BASE.search(s.base_resolved) for s in self.lineage(stage))
+
+    def text_of(self, start: int, end: int) -> str:
+        return "\n".join(self.lines[start - 1 : end])
+
+
+def parse_dockerfile(path: str, text: str) -> Dockerfile:
+    """Parse a Dockerfile; never raises for bad input: errors land in `errors` with their line."""
+    lines = tuple(split_lines(text))
+    notes: list[str] = []
+    source = text
+    if any(_TEMPLATE_LINE.match(line) for line in lines):
+        source = "\n".join("" if _TEMPLATE_LINE.match(line) else line for line in lines) + "\n"
+        notes.append("template control lines ({% ... %}) were skipped; both branches are linted")
+    directives = _directives(lines)
+    try:
+        commands = buildkit.parse_string(source)
+    except (buildkit.GoParseError, buildkit.GoIOError) as error:
+        line = _error_line(source, str(error))
+        return Dockerfile(path, lines, directives, errors=(ParseError(line, str(error)),), notes=tuple(notes))
+    instructions = [_instruction(command) for command in commands]
+    errors = _validate(instructions)
+    global_args, stages = _stages(instructions)
+    if not stages and not errors:
+        errors.append(ParseError(1, "no FROM instruction: there is no build stage"))
+    return Dockerfile(path, lines, directives, tuple(global_args), tuple(stages), tuple(errors), tuple(notes))
+
+
+def _instruction(command: buildkit.Command) -> Instruction:
+    keyword = command.cmd.upper()
+    onbuild = command.sub_cmd.upper() if command.sub_cmd else None
+    return Instruction(
+        keyword=keyword,
+        arguments=tuple(command.value),
+        flags=tuple(command.flags),
+        exec_form=bool(command.json),
+        original=command.original,
+        line=command.start_line,
+        end_line=command.end_line,
+        heredocs=tuple(Heredoc(h.name, h.content) for h in command.heredocs),
+        onbuild_keyword=onbuild,
+    )
+
+
+def _directives(lines: tuple[str, ...]) -> dict[str, str]:
+    """Parser directives: `# key=value` lines at the very top, before anything else."""
+    found: dict[str, str] = {}
+    for line in lines:
+        match = _DIRECTIVE.match(line)
+        if not match:
+            break
+        found.setdefault(match.group(1).lower(), match.group(2))
+    return found
+
+
+def _validate(instructions: list[Instruction]) -> list[ParseError]:
+    """What BuildKit rejects after parsing: unknown words, missing arguments, bad flags."""
+    errors: list[ParseError] = []
+    seen_from = False
+    for ins in instructions:
+        keyword = ins.onbuild_keyword if ins.keyword == "ONBUILD" and ins.onbuild_keyword else ins.keyword
+        if keyword not in _KNOWN_INSTRUCTIONS:
+            errors.append(ParseError(ins.line, f"unknown instruction: {keyword}"))
+            continue
+        if keyword in _NEEDS_ARGUMENTS and not any(arg.strip() for arg in ins.arguments):
+            errors.append(ParseError(ins.line, f"{keyword} requires at least one argument"))
+        elif keyword in {"COPY", "ADD"} and len(ins.arguments) < 2 and not ins.heredocs:
+            errors.append(ParseError(ins.line, f"{keyword} requires at least two arguments"))
+        elif keyword == "FROM" and not _valid_from(ins.arguments):
+            errors.append(ParseError(ins.line, "FROM takes an image, optionally followed by AS <name>"))
+        errors.extend(_unknown_flags(ins, keyword))
+        if ins.keyword == "FROM":
+            seen_from = True
+        elif not seen_from and ins.keyword != "ARG":
+            errors.append(ParseError(ins.line, f"{ins.keyword} before the first FROM: no build stage yet"))
+    return errors
+
+
+def _valid_from(arguments: tuple[str, ...]) -> bool:
+    return len(arguments) == 1 or (len(arguments) == 3 and arguments[1].upper() == "AS")
+
+
+def _unknown_flags(ins: Instruction, keyword: str) -> list[ParseError]:
+    known = _KNOWN_FLAGS.get(keyword, frozenset())
+    errors = []
+    for raw in ins.flags:
+        name = raw[2:].partition("=")[0]
+        if name not in known:
+            errors.append(ParseError(ins.line, f"unknown flag --{name} for {keyword}"))
+    return errors
+
+
+def _stages(instructions: list[Instruction]) -> tuple[list[Instruction], list[Stage]]:
+    global_args: list[Instruction] = []
+    stages: list[Stage] = []
+    current: list[Instruction] | None = None
+    header: Instruction | None = None
+
+    def close() -> None:
+        if header is not None and current is not None:
+            stages.append(_stage(len(stages), header, current, global_args))
+
+    for ins in instructions:
+        if ins.keyword == "FROM":
+            close()
+            header, current = ins, []
+        elif current is None:
+            if ins.keyword == "ARG":
+                global_args.append(ins)
+        else:
+            current.append(ins)
+    close()
+    return global_args, stages
+
+
+def _stage(index: int, header: Instruction, body: list[Instruction], global_args: list[Instruction]) -> Stage:
+    arguments = header.arguments
+    base = arguments[0] if arguments else ""
+    name = arguments[2].lower() if len(arguments) == 3 and arguments[1].upper() == "AS" else None
+    defaults = arg_defaults(global_args)
+    return Stage(index, name, base, substitute(base, defaults), header, tuple(body))
+
+
+def arg_defaults(args: list[Instruction] | tuple[Instruction, ...]) -> dict[str, str | None]:
+    """Names declared by ARG instructions and their default values (None: no default)."""
+    values: dict[str, str | None] = {}
+    for ins in args:
+        for word in ins.arguments:
+            name, eq, value = word.partition("=")
+            values[name] = _unquote(value) if eq else values.get(name)
+    return values
+
+
+def substitute(text: str, values: dict[str, str | None]) -> str:
+    """Expand `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` as BuildKit does in FROM."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = values.get(match.group("braced") or match.group("bare"))
+        operator, word = match.group("op"), match.group("word")
+        if operator is None:
+            return value or ""
+        is_set = bool(value) if operator.startswith(":") else value is not None
+        if operator.endswith("+"):
+            return word if is_set else ""
+        return value if is_set and value is not None else word
+
+    return _VARIABLE.sub(replace, text)
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _error_line(source: str, message: str) -> int:
+    """The line where BuildKit's parser failed (its errors carry no line number)."""
+    lines = source.split("\n")
+    if "heredoc" in message:
+        return _unterminated_heredoc_line(lines)
+    if "max allowed size" in message:
+        return next((n for n, line in enumerate(lines, 1) if len(line) > 65535), 1)
+    low, high = 1, len(lines)
+    while low < high:  # the shortest prefix that fails with the same message
+        middle = (low + high) // 2
+        if _fails_with(lines[:middle], message):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def _fails_with(lines: list[str], message: str) -> bool:
+    try:
+        buildkit.parse_string("\n".join(lines) + "\n")
+    except (buildkit.GoParseError, buildkit.GoIOError) as error:
+        return str(error) == message
+    return False
+
+
+def _unterminated_heredoc_line(lines: list[str]) -> int:
+    """The last heredoc opener whose preceding text still parses: everything after it is body."""
+    openers = [n for n, line in enumerate(lines, 1) if _HEREDOC_OPENER.search(line)]
+    for number in reversed(openers):
+        before = lines[: number - 1]
+        if not any(line.strip() for line in before) or not _fails_any(before):
+            return number
+    return openers[0] if openers else 1
+
+
+def _fails_any(lines: list[str]) -> bool:
+    try:
+        buildkit.parse_string("\n".join(lines) + "\n")
+    except buildkit.GoParseError as error:
+        return "no instructions" not in str(error)
+    return False

@@ -1,0 +1,87 @@
+"""One way through: ChangeSet -> analyzers -> Review (findings placed, ignores applied, verdict)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.catalog import rule_codes
+from bot.changes import ChangeSet
+from bot.config import Config
+from bot.lint.dockerfile.analyzer import analyze_dockerfiles
+from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
+from bot.options import ReviewOptions
+from bot.policy import decide
+from bot.suppress import split_suppressed
+from bot.text import split_lines
+
+Analyzer = Callable[[ChangeSet, Config, ReviewOptions], Section]
+
+ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (("dockerfile", "Dockerfiles", analyze_dockerfiles),)
+
+
+def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None = None) -> Review:
+    options = options or ReviewOptions()
+    changes, ignored = _without_ignored(changes, config)
+    sections: list[Section] = []
+    suppressed: list[Suppressed] = []
+    for key, title, analyzer in ANALYZERS:
+        section = _run_analyzer(key, title, analyzer, changes, config, options)
+        kept, switched_off = _finalize(changes, config, list(section.findings))
+        sections.append(replace(section, findings=tuple(kept)))
+        suppressed.extend(switched_off)
+    findings = sorted((f for s in sections for f in s.findings), key=Finding.sort_key)
+    fail_on = options.fail_on or config.fail_on
+    verdict, reason = decide(findings, fail_on)
+    notes = list(changes.notes)
+    if ignored:
+        notes.append(f"{ignored} changed file(s) skipped by ignore-paths in {config.source}")
+    return Review(
+        base=changes.base,
+        head=changes.head,
+        files=tuple(ReviewedFile(f.path, f.kind.label, f.status, f.old_path, f.notes) for f in changes.files),
+        sections=tuple(sections),
+        findings=tuple(findings),
+        verdict=verdict,
+        reason=reason,
+        fail_on=fail_on,
+        notes=tuple(notes),
+        suppressed=tuple(suppressed),
+    )
+
+
+def _without_ignored(changes: ChangeSet, config: Config) -> tuple[ChangeSet, int]:
+    kept = tuple(f for f in changes.files if not config.is_ignored_path(f.path))
+    return replace(changes, files=kept), len(changes.files) - len(kept)
+
+
+def _run_analyzer(
+    key: str, title: str, analyzer: Analyzer, changes: ChangeSet, config: Config, options: ReviewOptions
+) -> Section:
+    """Analyzers never raise for bad input; if one has a bug, the rest of the review still runs."""
+    try:
+        return analyzer(changes, config, options)
+    except Exception as error:  # noqa: BLE001 - one broken analyzer must not lose the others
+        return Section(key, title, notes=(f"internal error, section incomplete: {type(error).__name__}: {error}",))
+
+
+def _finalize(changes: ChangeSet, config: Config, findings: list[Finding]) -> tuple[list[Finding], list[Suppressed]]:
+    codes = rule_codes()
+    adjusted = [
+        replace(f, severity=config.severity_overrides.get(f.rule, f.severity))
+        for f in findings
+        if f.rule not in config.disabled_rules
+    ]
+    kept: list[Finding] = []
+    suppressed: list[Suppressed] = []
+    by_path: dict[str, list[Finding]] = {}
+    for finding in adjusted:
+        by_path.setdefault(finding.path, []).append(finding)
+    for path, file_findings in by_path.items():
+        changed = changes.file(path)
+        lines = split_lines(changed.head_text) if changed and changed.head_text is not None else []
+        file_kept, file_suppressed = split_suppressed(file_findings, lines, codes)
+        kept.extend(file_kept)
+        suppressed.extend(file_suppressed)
+    kept.sort(key=Finding.sort_key)
+    return kept, suppressed

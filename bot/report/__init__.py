@@ -1,0 +1,1 @@
+"""Renderers: Review -> markdown (the PR comment), JSON, SARIF, HTML. Pure and deterministic."""

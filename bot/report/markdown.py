@@ -1,0 +1,184 @@
+"""Review -> the markdown report: the PR comment, the step summary and the CLI's output."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from bot import __version__
+from bot.model import Finding, Review, Section, Severity, Table, Verdict
+from bot.report import escape
+from bot.rule import DOCS_URL
+
+MARKER = "<!-- dockhand:report -->"
+SEVERITY_ICONS = {
+    Severity.CRITICAL: "🔴",
+    Severity.HIGH: "🟠",
+    Severity.MEDIUM: "🟡",
+    Severity.LOW: "🔵",
+    Severity.INFO: "⚪",
+}
+VERDICT_ICONS = {Verdict.PASS: "✅", Verdict.WARN: "⚠️", Verdict.FAIL: "🛑"}
+KIND_NAMES = {"dockerfile": "Dockerfile", "compose": "Compose file", "dockerignore": ".dockerignore"}
+
+
+def render_markdown(review: Review) -> str:
+    blocks = [MARKER, _verdict(review), _summary(review)]
+    blocks.extend(_file_blocks(review))
+    blocks.extend(_section_blocks(review.sections))
+    blocks.append(_suppressed(review))
+    blocks.append(_notes(review))
+    blocks.append(_footer(review))
+    return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def severity_label(severity: Severity) -> str:
+    return f"{SEVERITY_ICONS[severity]} {severity.label}"
+
+
+def rule_link(finding: Finding) -> str:
+    label = escape.text(finding.rule)
+    return f"[{label}]({finding.docs})" if finding.docs else label
+
+
+def _verdict(review: Review) -> str:
+    icon = VERDICT_ICONS[review.verdict]
+    title = f"## {icon} dockhand: {review.verdict.decision}"
+    counted = sum(1 for f in review.findings if f.counts_for_policy)
+    earlier = len(review.findings) - counted
+    line = f"**{review.verdict.decision}** ({review.verdict.value}): {escape.text(review.reason)}."
+    if earlier:
+        line += f" {earlier} pre-existing finding{'s' if earlier != 1 else ''} not counted."
+    line += f" Threshold: `{review.fail_on.label}` · `{review.base[:12]}` → `{review.head[:12]}`"
+    return f"{title}\n\n{line}"
+
+
+def _summary(review: Review) -> str:
+    if not review.files:
+        return "No Docker or dependency files changed."
+    kinds = Counter(_kind_name(f.kind) for f in review.files)
+    kind_of_path = {f.path: _kind_name(f.kind) for f in review.files}
+    counts: dict[str, Counter[Severity]] = {kind: Counter() for kind in kinds}
+    for finding in review.findings:
+        counts.setdefault(kind_of_path.get(finding.path, "other"), Counter())[finding.severity] += 1
+    order = sorted(Severity, reverse=True)
+    header = "| Files reviewed | Count | " + " | ".join(severity_label(s) for s in order) + " |"
+    rule = "|---|---:|" + "---:|" * len(order)
+    rows = [
+        f"| {escape.text(kind)} | {kinds.get(kind, 0)} | " + " | ".join(str(counts[kind][s]) for s in order) + " |"
+        for kind in sorted(counts)
+    ]
+    totals = Counter(f.severity for f in review.findings)
+    rows.append(f"| **Total** | {len(review.files)} | " + " | ".join(f"**{totals[s]}**" for s in order) + " |")
+    return "\n".join([header, rule, *rows])
+
+
+def _kind_name(kind: str) -> str:
+    return KIND_NAMES.get(kind, kind)
+
+
+def _file_blocks(review: Review) -> Iterable[str]:
+    by_path: dict[str, list[Finding]] = {}
+    for finding in review.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    tables_by_path: dict[str, list[Table]] = {}
+    for section in review.sections:
+        for table in section.tables:
+            if table.path is not None:
+                tables_by_path.setdefault(table.path, []).append(table)
+    for reviewed in review.files:
+        findings = by_path.get(reviewed.path, [])
+        tables = tables_by_path.get(reviewed.path, [])
+        if not findings and not tables:
+            continue
+        heading = f"### {escape.code(reviewed.path)} · {reviewed.status}"
+        parts = [heading]
+        if findings:
+            parts.append(_findings_table(findings))
+            parts.append(_suggestions(findings))
+        parts.extend(_table(table) for table in tables)
+        yield "\n\n".join(part for part in parts if part)
+
+
+def _findings_table(findings: list[Finding]) -> str:
+    rows = ["| Line | Severity | Rule | Finding |", "|---:|---|---|---|"]
+    for finding in findings:
+        where = str(finding.line) if finding.line else "–"
+        if finding.end_line and finding.line and finding.end_line > finding.line:
+            where = f"{finding.line}–{finding.end_line}"
+        note = "" if finding.counts_for_policy else " _(pre-existing)_"
+        rows.append(
+            f"| {where} | {severity_label(finding.severity)} | {rule_link(finding)} | "
+            f"{escape.message(finding.message)}{note} |"
+        )
+    return "\n".join(rows)
+
+
+def _suggestions(findings: list[Finding]) -> str:
+    with_fix = [f for f in findings if f.suggestion is not None]
+    if not with_fix:
+        return ""
+    parts = [f"<details><summary>{len(with_fix)} suggested change{'s' if len(with_fix) != 1 else ''}</summary>"]
+    for finding in with_fix:
+        suggestion = finding.suggestion
+        assert suggestion is not None
+        lines = (
+            f"line {suggestion.start}"
+            if suggestion.start == suggestion.end
+            else f"lines {suggestion.start}–{suggestion.end}"
+        )
+        diff = [f"-{line}" for line in suggestion.original.split("\n")]
+        diff += [f"+{line}" for line in suggestion.replacement.split("\n")]
+        parts.append(f"**{escape.text(finding.rule)}**, {lines}:\n\n{escape.fenced(chr(10).join(diff), 'diff')}")
+    parts.append("</details>")
+    return "\n\n".join(parts)
+
+
+def _section_blocks(sections: Iterable[Section]) -> Iterable[str]:
+    for section in sections:
+        tables = [table for table in section.tables if table.path is None]
+        if tables:
+            yield f"### {escape.text(section.title)}\n\n" + "\n\n".join(_table(t) for t in tables)
+
+
+def _table(table: Table) -> str:
+    body = [
+        "| " + " | ".join(escape.text(h) for h in table.headers) + " |",
+        "|" + "---|" * len(table.headers),
+        *("| " + " | ".join(escape.message(cell) for cell in row) + " |" for row in table.rows),
+    ]
+    content = "\n".join(body)
+    if table.note:
+        content += f"\n\n{escape.message(table.note)}"
+    title = escape.text(table.title)
+    if table.collapsed:
+        return f"<details><summary>{title}</summary>\n\n{content}\n\n</details>"
+    return f"**{title}**\n\n{content}"
+
+
+def _suppressed(review: Review) -> str:
+    if not review.suppressed:
+        return ""
+    rows = ["| Where | Rule | Reason given |", "|---|---|---|"]
+    for item in review.suppressed:
+        where = escape.code(f"{item.finding.path}:{item.finding.line or 1}")
+        reason = escape.text(item.reason) if item.reason else "_no reason given_"
+        rows.append(f"| {where} | {rule_link(item.finding)} | {reason} |")
+    count = len(review.suppressed)
+    summary = f"{count} finding{'s' if count != 1 else ''} switched off by ignore comments"
+    return f"<details><summary>{summary}</summary>\n\n" + "\n".join(rows) + "\n\n</details>"
+
+
+def _notes(review: Review) -> str:
+    notes = [escape.message(note) for note in review.notes]
+    for section in review.sections:
+        notes.extend(f"{escape.text(section.title)}: {escape.message(note)}" for note in section.notes)
+    for reviewed in review.files:
+        notes.extend(f"{escape.code(reviewed.path)}: {escape.message(note)}" for note in reviewed.notes)
+    if not notes:
+        return ""
+    return "<details><summary>Notes</summary>\n\n" + "\n".join(f"- {note}" for note in notes) + "\n\n</details>"
+
+
+def _footer(review: Review) -> str:
+    return f"<sub>dockhand {__version__} · [rules]({DOCS_URL})</sub>"
