@@ -14,8 +14,10 @@ from bot.options import ReviewOptions
 from bot.policy import decide
 from bot.suppress import split_suppressed
 from bot.text import split_lines
+from bot.workspace import Workspace
 
-Analyzer = Callable[[ChangeSet, Config, ReviewOptions], Section]
+Analyzer = Callable[[ChangeSet, Config, ReviewOptions, Workspace], Section]
+"""Analyzers run in this order; a later one may use what an earlier one left in the Workspace."""
 
 ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (("dockerfile", "Dockerfiles", analyze_dockerfiles),)
 
@@ -25,11 +27,15 @@ def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None
     changes, ignored = _without_ignored(changes, config)
     sections: list[Section] = []
     suppressed: list[Suppressed] = []
-    for key, title, analyzer in ANALYZERS:
-        section = _run_analyzer(key, title, analyzer, changes, config, options)
-        kept, switched_off = _finalize(changes, config, list(section.findings))
-        sections.append(replace(section, findings=tuple(kept)))
-        suppressed.extend(switched_off)
+    workspace = Workspace()
+    try:
+        for key, title, analyzer in ANALYZERS:
+            section = _run_analyzer(key, title, analyzer, changes, config, options, workspace)
+            kept, switched_off = _finalize(changes, config, list(section.findings))
+            sections.append(replace(section, findings=tuple(kept)))
+            suppressed.extend(switched_off)
+    finally:
+        workspace.close()
     findings = sorted((f for s in sections for f in s.findings), key=Finding.sort_key)
     fail_on = options.fail_on or config.fail_on
     verdict, reason = decide(findings, fail_on)
@@ -56,11 +62,17 @@ def _without_ignored(changes: ChangeSet, config: Config) -> tuple[ChangeSet, int
 
 
 def _run_analyzer(
-    key: str, title: str, analyzer: Analyzer, changes: ChangeSet, config: Config, options: ReviewOptions
+    key: str,
+    title: str,
+    analyzer: Analyzer,
+    changes: ChangeSet,
+    config: Config,
+    options: ReviewOptions,
+    workspace: Workspace,
 ) -> Section:
     """Analyzers never raise for bad input; if one has a bug, the rest of the review still runs."""
     try:
-        return analyzer(changes, config, options)
+        return analyzer(changes, config, options, workspace)
     except Exception as error:  # noqa: BLE001 - one broken analyzer must not lose the others
         return Section(key, title, notes=(f"internal error, section incomplete: {type(error).__name__}: {error}",))
 

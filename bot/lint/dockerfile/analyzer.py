@@ -13,6 +13,7 @@ from bot.model import Finding, Section
 from bot.options import ReviewOptions
 from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
 from bot.suggestions import merge_overlapping
+from bot.workspace import Workspace
 
 
 def lint_dockerfile(path: str, text: str, context: LintContext) -> tuple[Dockerfile, list[Finding]]:
@@ -36,7 +37,7 @@ def _run_rules(path: str, dockerfile: Dockerfile, context: LintContext) -> list[
     return findings
 
 
-def analyze_dockerfiles(changes: ChangeSet, config: Config, options: ReviewOptions) -> Section:
+def analyze_dockerfiles(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
     context = LintContext(config, changes.tree)
     findings: list[Finding] = []
     notes: list[str] = []

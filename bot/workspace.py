@@ -1,0 +1,46 @@
+"""What analyzers leave for later analyzers, and what must be cleaned up when the review ends.
+
+The image analyzer builds images that the scan analyzer scans; both are temporary. The pipeline
+creates one Workspace per review, hands it to every analyzer in order, and closes it at the end
+(also on errors and Ctrl-C), which runs every cleanup registered on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class BuiltImage:
+    """An image built for this review from one side (base or head) of one Dockerfile."""
+
+    side: str
+    """"base" or "head"."""
+    dockerfile: str
+    """Repository path of the Dockerfile."""
+    context: str
+    """Repository path of the build context ("." for the root)."""
+    image_id: str
+    tag: str
+    target: str | None = None
+
+
+@dataclass
+class Workspace:
+    images: list[BuiltImage] = field(default_factory=list)
+    _cleanups: list[Callable[[], None]] = field(default_factory=list)
+
+    def on_close(self, cleanup: Callable[[], None]) -> None:
+        self._cleanups.append(cleanup)
+
+    def images_of(self, side: str) -> list[BuiltImage]:
+        return [image for image in self.images if image.side == side]
+
+    def close(self) -> None:
+        """Run the cleanups, last registered first; one failing does not stop the others."""
+        while self._cleanups:
+            cleanup = self._cleanups.pop()
+            with contextlib.suppress(Exception):
+                cleanup()
