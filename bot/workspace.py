@@ -13,6 +13,19 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class ImageConfig:
+    """What the built image itself says (`docker image inspect` .Config); never env values."""
+
+    user: str = ""
+    entrypoint: tuple[str, ...] = ()
+    cmd: tuple[str, ...] = ()
+    healthcheck: tuple[str, ...] = ()
+    """The Healthcheck.Test list (`["CMD-SHELL", "..."]`); empty when the image has none."""
+    exposed_ports: tuple[str, ...] = ()
+    env_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class BuiltImage:
     """An image built for this review from one side (base or head) of one Dockerfile."""
 
@@ -25,6 +38,7 @@ class BuiltImage:
     image_id: str
     tag: str
     target: str | None = None
+    config: ImageConfig | None = None
 
 
 @dataclass
