@@ -14,8 +14,24 @@ from bot.options import ReviewOptions
 from bot.text import split_lines
 from tests.support.gitrepo import git
 
-CORPUS = Path(os.environ.get("DOCKHAND_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
+
+def find_corpus() -> Path:
+    """DOCKHAND_CORPUS, else ../shared/corpus beside the checkout, else the workplace's copy."""
+    candidates = [
+        os.environ.get("DOCKHAND_CORPUS", ""),
+        str(Path(__file__).resolve().parents[2] / "shared" / "corpus"),
+        "/work/shared/corpus",
+    ]
+    return next((Path(c) for c in candidates if c and Path(c).is_dir()), Path(candidates[1]))
+
+
+CORPUS = find_corpus()
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
+
+
+def test_the_corpus_is_there_in_ci() -> None:
+    if os.environ.get("CI") == "true":
+        assert CASES, f"no corpus at {CORPUS}: set DOCKHAND_CORPUS"
 
 
 def materialise(case: Path, root: Path) -> None:
