@@ -41,3 +41,15 @@ def test_demo_repository_has_base_and_head_branches(tmp_path: Path) -> None:
     finally:
         remove_demo_repository(root)
     assert not root.exists()
+
+
+def test_demo_files_copy_skips_folders_an_install_adds(tmp_path: Path) -> None:
+    from bot.demo import _copy_tree
+
+    source = tmp_path / "source"
+    (source / "__pycache__").mkdir(parents=True)
+    (source / "dockerignore").write_text(".git\n")
+    target = tmp_path / "target"
+    target.mkdir()
+    _copy_tree(source, target)
+    assert [p.name for p in target.iterdir()] == [".dockerignore"]
