@@ -1,0 +1,120 @@
+"""Build and measure the base and head images of every target, one build at a time by default.
+
+Each image is built from a clean checkout of its commit, tagged `dockhand-review:<run>-<n>-<side>`,
+measured, and left in the Workspace (`workspace.images`) for later analyzers such as the
+vulnerability scan. The Workspace removes the tags (and a failed classic build's leftover
+step images) when the review ends, unless the images are to be kept.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.image.build import BuildRequest, run_build
+from bot.image.discovery import BuildTarget
+from bot.image.docker import Docker, DockerError, Engine
+from bot.image.layers import LayerCache, MeasureError
+from bot.image.measure import measure_image
+from bot.image.result import SideResult
+from bot.image.settings import ImageSettings
+from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
+from bot.workspace import BuiltImage, Workspace
+
+TAG_REPOSITORY = "dockhand-review"
+
+
+@dataclass(frozen=True)
+class SideJob:
+    index: int
+    """The target's position in the review's list of images."""
+    target: BuildTarget
+    side: str
+    checkout: Path
+    dockerfile_path: str
+    text: str
+    tag: str
+
+
+@dataclass(frozen=True)
+class BuildSession:
+    engine: Engine
+    settings: ImageSettings
+    workspace: Workspace
+    keep_images: bool
+    cache: LayerCache | None
+
+    def run_all(self, jobs: list[SideJob]) -> list[SideResult]:
+        """Every job's result, in the jobs' order; `settings.concurrency` builds at a time."""
+        if self.settings.concurrency <= 1:
+            return [self.run_one(job) for job in jobs]
+        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
+            return list(pool.map(self.run_one, jobs))
+
+    def run_one(self, job: SideJob) -> SideResult:
+        dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
+        request = BuildRequest(
+            dockerfile=job.checkout / job.dockerfile_path,
+            context=job.checkout / job.target.context,
+            tag=job.tag,
+            target=job.target.target,
+            args=job.target.args,
+            platform=job.target.platform or self.settings.platform,
+            network=self.settings.network,
+            timeout=float(self.settings.timeout),
+        )
+        docker = self.engine.docker
+        outcome = run_build(docker, request, dockerfile, buildx=self.engine.buildx)
+        if not self.keep_images:
+            for leftover in outcome.leftover:
+                self.workspace.on_close(_remover(docker, leftover, only_dangling=True))
+        if outcome.image_id is None:
+            return SideResult(failure=outcome.failure)
+        if not self.keep_images:
+            self.workspace.on_close(_remover(docker, job.tag, only_dangling=False))
+        return self._measured(job, outcome.image_id, dockerfile)
+
+    def _measured(self, job: SideJob, image_id: str, dockerfile: Dockerfile) -> SideResult:
+        try:
+            measure = measure_image(self.engine.docker, image_id, dockerfile, job.target.target, self.cache)
+        except (DockerError, MeasureError) as error:
+            return SideResult(problem=f"built, but could not be measured: {error}")
+        self.workspace.images.append(
+            BuiltImage(
+                side=job.side,
+                dockerfile=job.dockerfile_path,
+                context=job.target.context,
+                image_id=image_id,
+                tag=job.tag,
+                target=job.target.target,
+                config=measure.config,
+            )
+        )
+        return SideResult(measure=measure)
+
+
+def new_run_id() -> str:
+    return secrets.token_hex(4)
+
+
+def tag_for(run_id: str, index: int, side: str) -> str:
+    return f"{TAG_REPOSITORY}:{run_id}-{index}-{side}"
+
+
+def _remover(docker: Docker, ref: str, *, only_dangling: bool) -> Callable[[], None]:
+    def remove() -> None:
+        if only_dangling and not _is_dangling(docker, ref):
+            return
+        docker.run(["image", "rm", ref], check=False)
+
+    return remove
+
+
+def _is_dangling(docker: Docker, image_id: str) -> bool:
+    """Untagged and no other image's parent: a failed classic build's last step, nobody else's."""
+    listed = docker.run(["image", "ls", "--quiet", "--no-trunc", "--filter", "dangling=true"], check=False)
+    ids = {line.strip().removeprefix("sha256:") for line in listed.stdout.decode().splitlines()}
+    return any(candidate.startswith(image_id) for candidate in ids)
