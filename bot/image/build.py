@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.image.docker import Docker
+from bot.image.history import display_text, short_text
 from bot.parsing.dockerfile import Dockerfile, Instruction
 
 LOG_TAIL_LINES = 25
@@ -25,6 +26,8 @@ _BUILDKIT_LOCATION = re.compile(r"^(?:\S*/)?[^/\s:]+:(\d+)\s*$")
 _BUILDKIT_STEP = re.compile(r"^#\d+ \[(?:[^\]]*? )?\d+/\d+\] (.*)$")
 _BUILDKIT_ERROR = re.compile(r"^(?:ERROR|error): (.*)$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_VALUED_INSTRUCTION = re.compile(r"\b(ENV|ARG|LABEL)\s+(\S.*)$")
+_ASSIGNMENT = re.compile(r"""([\w.-]+)=("(?:[^"\\]|\\.)*"|'[^']*'|\S+)""")
 
 
 @dataclass(frozen=True)
@@ -125,11 +128,24 @@ def _timed_out(failure: BuildFailure, reason: str) -> BuildFailure:
 def locate_failure(log: str, dockerfile: Dockerfile, *, buildx: bool) -> BuildFailure:
     """The failed instruction and the builder's reason, from `docker build` output."""
     lines = [line.rstrip() for line in log.splitlines()]
-    tail = tuple(line for line in lines if line.strip() and not line.startswith("DEPRECATED"))[-LOG_TAIL_LINES:]
+    kept = [mask_assignments(line) for line in lines if line.strip() and not line.startswith("DEPRECATED")]
     line, text = _buildkit_location(lines, dockerfile) if buildx else _classic_location(lines, dockerfile)
     instruction = _instruction_at(dockerfile, line)
     end = instruction.end_line if instruction else line
-    return BuildFailure(line, end, text or (instruction.original if instruction else ""), _reason(lines), tail)
+    shown = short_text(display_text(instruction)) if instruction else mask_assignments(text)
+    return BuildFailure(line, end, shown, mask_assignments(_reason(lines)), tuple(kept[-LOG_TAIL_LINES:]))
+
+
+def mask_assignments(line: str) -> str:
+    """A log line with the values of ENV, ARG and LABEL instructions it shows replaced by `…`."""
+    match = _VALUED_INSTRUCTION.search(line)
+    if match is None:
+        return line
+    body = match.group(2)
+    masked = _ASSIGNMENT.sub(lambda m: f"{m.group(1)}=…", body)
+    if masked == body and match.group(1) == "ENV":  # the old `ENV NAME value` form
+        masked = body.split(" ", 1)[0] + " …"
+    return line[: match.start(2)] + masked
 
 
 def _classic_location(lines: list[str], dockerfile: Dockerfile) -> tuple[int | None, str]:

@@ -131,7 +131,7 @@ def map_steps(
         steps.append(
             Step(
                 keyword=instruction.keyword,
-                text=short_text(instruction.original),
+                text=short_text(display_text(instruction)),
                 line=instruction.line,
                 end_line=instruction.end_line,
                 layers=indexes,
@@ -164,6 +164,18 @@ def _base_step(entries: list[HistoryEntry], layers: tuple[LayerData, ...], chain
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def display_text(instruction: Instruction) -> str:
+    """The instruction as the report may show it: ENV, ARG and LABEL values masked (they may be
+    credentials, and a size review does not need them)."""
+    if instruction.keyword in ("ENV", "LABEL"):
+        names = instruction.arguments[0::2]
+        return f"{instruction.keyword} " + " ".join(f"{name}=…" for name in names)
+    if instruction.keyword == "ARG":
+        words = [word.partition("=") for word in instruction.arguments]
+        return "ARG " + " ".join(f"{name}=…" if eq else name for name, eq, _value in words)
+    return instruction.original
 
 
 def short_text(text: str, limit: int = 80) -> str:

@@ -90,12 +90,12 @@ def image_growth(result: ImageResult, context: ImageRuleContext) -> Iterator[Hit
     else:
         what = f"this {step.keyword} adds {human(step.size)}"
     if result.base.measure is None:
-        against = "(a new image: nothing to compare with)"
+        against = " (a new image: nothing to compare with)"
     elif largest.base is None:
-        against = "(a new instruction)"
+        against = " (a new instruction)"
     else:
-        against = f"{signed(largest.delta)} against the base branch"
-    yield Hit(step.line, f"{what}; {against}", end_line=step.end_line)
+        against = f"; {signed(largest.delta)} against the base branch"
+    yield Hit(step.line, f"{what}{against}", end_line=step.end_line)
 
 
 @rule("DH502", "image-size-budget", Severity.HIGH, "The image exceeds the size budget")
@@ -186,14 +186,16 @@ def image_wasted_space(result: ImageResult, context: ImageRuleContext) -> Iterat
     by_cause: dict[int, int] = {}
     for shadowing in measure.waste.shadowings:
         by_cause[shadowing.by] = by_cause.get(shadowing.by, 0) + shadowing.bytes
+    shown = context.settings.waste_threshold_bytes // 10
     for layer, wasted in sorted(by_cause.items(), key=lambda item: -item[1]):
         if wasted <= context.settings.waste_threshold_bytes:
             continue
         step = next((s for s in measure.steps if layer in s.layers and s.keyword != "FROM"), None)
         if step is None:
             continue
-        sources = sorted({s.added_in for s in measure.waste.shadowings if s.by == layer})
-        where = ", ".join(_step_name(measure.steps, index) for index in sources)
+        sources = [s for s in measure.waste.shadowings if s.by == layer and s.bytes >= shown][:3]
+        where = ", ".join(_step_name(measure.steps, s.added_in) for s in sorted(sources, key=lambda s: s.added_in))
+        where = where or "earlier layers"
         yield Hit(
             step.line,
             f"this {step.keyword} rewrites or deletes {human(wasted)} added by {where}: the image carries both copies",
