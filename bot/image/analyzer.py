@@ -125,7 +125,7 @@ def _result(index: int, target: BuildTarget, jobs: list[SideJob], outcomes: list
 
 def _findings(result: ImageResult, changes: ChangeSet, base_tree: HeadTree, config: Config) -> list[Finding]:
     """Head findings, placed against the base image's (same rule on a line of the same text)."""
-    if _same_failure(result):
+    if result.same_failure:
         return []
     path = result.target.dockerfile
     head = [f for rule in RULES for f in rule.run(path, result, ImageRuleContext(config.image, "head"))]
@@ -146,17 +146,11 @@ def _findings(result: ImageResult, changes: ChangeSet, base_tree: HeadTree, conf
     )
 
 
-def _same_failure(result: ImageResult) -> bool:
-    """Both sides fail at the same instruction: the environment (no registry, no network), not the change."""
-    head, base = result.head.failure, result.base.failure
-    return head is not None and base is not None and head.instruction == base.instruction and head.reason == base.reason
-
-
 def _result_notes(result: ImageResult) -> list[str]:
     label = result.target.label
     notes = []
     head, base = result.head, result.base
-    if _same_failure(result):
+    if result.same_failure:
         assert head.failure is not None
         notes.append(
             f"{label}: base and head both fail at `{head.failure.instruction}` ({head.failure.reason}): "

@@ -31,6 +31,8 @@ def size_delta(result: ImageResult, *, compressed: bool = False) -> int | None:
 
 
 def image_tables(result: ImageResult) -> list[Table]:
+    if result.same_failure:
+        return []  # said in a note: nothing was measured and the change is not the cause
     tables = [_summary(result)]
     if result.head.measure is not None:
         steps = _step_table(result)

@@ -40,6 +40,15 @@ class ImageResult:
     def compared(self) -> bool:
         return self.head.measure is not None and self.base.measure is not None
 
+    @property
+    def same_failure(self) -> bool:
+        """Both sides fail at the same instruction for the same reason: the environment (no
+        registry, no network) rather than the change."""
+        head, base = self.head.failure, self.base.failure
+        return (
+            head is not None and base is not None and (head.instruction, head.reason) == (base.instruction, base.reason)
+        )
+
 
 @dataclass(frozen=True)
 class ImageRuleContext:
