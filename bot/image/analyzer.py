@@ -36,7 +36,7 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
         return _section(notes=["image builds skipped (--no-build)"])
     repo = GitRepo(changes.repo_path)
     base_tree = HeadTree(repo, changes.base, changes.tree.max_bytes)
-    discovery = discover(_repository(repo, changes, base_tree), config.image)
+    discovery = discover(Repository.of(repo, changes, base_tree), config.image)
     notes = list(discovery.notes)
     if not discovery.targets:
         return _section(notes=notes)
@@ -73,23 +73,6 @@ def _section(
         tables=tuple(table for result in results for table in image_tables(result)),
         notes=tuple(notes or ()),
         data={"size_delta_bytes": total_delta(results), "images": [image_data(result) for result in results]},
-    )
-
-
-def _repository(repo: GitRepo, changes: ChangeSet, base_tree: HeadTree) -> Repository:
-    changed: set[str] = set()
-    renamed: dict[str, str] = {}
-    for change in repo.raw_diff(changes.base, changes.head):
-        changed.add(change.path)
-        if change.old_path:
-            changed.add(change.old_path)
-            renamed[change.path] = change.old_path
-    return Repository(
-        head_paths=frozenset(changes.tree.paths()),
-        base_paths=frozenset(base_tree.paths()),
-        changed=frozenset(changed),
-        renamed_from=renamed,
-        read_head=changes.tree.read,
     )
 
 

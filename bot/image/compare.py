@@ -62,9 +62,3 @@ def compare_steps(base: list[Step] | tuple[Step, ...], head: list[Step] | tuple[
 
 def _key(step: Step) -> str:
     return step.key or step.text
-
-
-def top_growth(deltas: list[StepDelta], count: int) -> list[StepDelta]:
-    """The steps that grew most (positive deltas only), largest first."""
-    growing = [d for d in deltas if d.delta > 0 and d.head is not None]
-    return sorted(growing, key=lambda d: -d.delta)[:count]

@@ -18,7 +18,9 @@ import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from bot.changes import ChangeSet, HeadTree
 from bot.filekinds import Family, classify
+from bot.git import GitRepo
 from bot.image.settings import ImageSettings, ImageSpec
 from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
 
@@ -67,6 +69,24 @@ class Repository:
     renamed_from: dict[str, str]
     """Head path -> base path, for renamed files."""
     read_head: Callable[[str], str | None]
+
+    @classmethod
+    def of(cls, repo: GitRepo, changes: ChangeSet, base_tree: HeadTree) -> Repository:
+        """From the review's commits: every changed path (one `git diff`), both trees' paths."""
+        changed: set[str] = set()
+        renamed: dict[str, str] = {}
+        for change in repo.raw_diff(changes.base, changes.head):
+            changed.add(change.path)
+            if change.old_path:
+                changed.add(change.old_path)
+                renamed[change.path] = change.old_path
+        return cls(
+            head_paths=frozenset(changes.tree.paths()),
+            base_paths=frozenset(base_tree.paths()),
+            changed=frozenset(changed),
+            renamed_from=renamed,
+            read_head=changes.tree.read,
+        )
 
     def directories(self) -> frozenset[str]:
         found: set[str] = {"."}

@@ -152,7 +152,7 @@ def _string(data: Any, key: str, problem: Problem, where: str = "image") -> str 
         return None
     value = data[key]
     if not isinstance(value, str) or not value.strip() or value.startswith("-"):
-        problem(data, key, f"{where}.{key} must be a non-empty string")
+        problem(data, key, f"{where}.{key} must be a non-empty string, not starting with '-'")
         return None
     return value.strip()
 
