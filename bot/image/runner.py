@@ -2,8 +2,9 @@
 
 Each image is built from a clean checkout of its commit, tagged `dockhand-review:<run>-<n>-<side>`,
 measured, and left in the Workspace (`workspace.images`) for later analyzers such as the
-vulnerability scan. The Workspace removes the tags (and a failed classic build's leftover
-step images) when the review ends, unless the images are to be kept.
+vulnerability scan. The Workspace removes them when the review ends, unless the images are to
+be kept; the builder's layer cache stays unless `image.keep-cache` is false (then a failed
+classic build's leftover step images go too).
 """
 
 from __future__ import annotations
@@ -68,13 +69,14 @@ class BuildSession:
         )
         docker = self.engine.docker
         outcome = run_build(docker, request, dockerfile, buildx=self.engine.buildx)
-        if not self.keep_images:
+        prune = not self.settings.keep_cache
+        if not self.keep_images and prune:
             for leftover in outcome.leftover:
-                self.workspace.on_close(_remover(docker, leftover, only_dangling=True))
+                self.workspace.on_close(_remover(docker, leftover, prune=True, only_dangling=True))
         if outcome.image_id is None:
             return SideResult(failure=outcome.failure)
         if not self.keep_images:
-            self.workspace.on_close(_remover(docker, job.tag, only_dangling=False))
+            self.workspace.on_close(_remover(docker, job.tag, prune=prune, only_dangling=False))
         return self._measured(job, outcome.image_id, dockerfile)
 
     def _measured(self, job: SideJob, image_id: str, dockerfile: Dockerfile) -> SideResult:
@@ -104,11 +106,13 @@ def tag_for(run_id: str, index: int, side: str) -> str:
     return f"{TAG_REPOSITORY}:{run_id}-{index}-{side}"
 
 
-def _remover(docker: Docker, ref: str, *, only_dangling: bool) -> Callable[[], None]:
+def _remover(docker: Docker, ref: str, *, prune: bool, only_dangling: bool) -> Callable[[], None]:
+    """`docker image rm`; without `prune`, the untagged parents (the classic builder's cache) stay."""
+
     def remove() -> None:
         if only_dangling and not _is_dangling(docker, ref):
             return
-        docker.run(["image", "rm", ref], check=False)
+        docker.run(["image", "rm", *([] if prune else ["--no-prune"]), ref], check=False)
 
     return remove
 

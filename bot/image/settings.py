@@ -7,6 +7,7 @@ image:
   timeout: 900                # seconds per build
   network: none               # docker build --network (default: the builder's own)
   platform: linux/amd64       # docker build --platform for every image (default: the engine's)
+  keep-cache: true            # keep the builder's layer cache when the review's images are removed
   growth-threshold-mb: 10     # an instruction growing more than this gets an inline finding
   waste-threshold-mb: 10      # an instruction wasting more than this gets an inline finding
   budget:                     # exceeding it is a finding of `severity`
@@ -39,6 +40,7 @@ _KEYS = (
     "timeout",
     "network",
     "platform",
+    "keep-cache",
     "growth-threshold-mb",
     "waste-threshold-mb",
     "budget",
@@ -83,6 +85,9 @@ class ImageSettings:
     timeout: int = 900
     network: str | None = None
     platform: str | None = None
+    keep_cache: bool = True
+    """Removing the review's images keeps the layers the builder caches (BuildKit keeps its cache
+    anyway; for the classic builder these are the step images), so the next review is fast."""
     growth_threshold_bytes: int = 10 * MB
     waste_threshold_bytes: int = 10 * MB
     budget: SizeBudget = field(default_factory=SizeBudget)
@@ -105,6 +110,7 @@ def read_image_settings(data: Any, parent: Any, problem: Problem) -> ImageSettin
         timeout=_int(data, "timeout", defaults.timeout, problem),
         network=_string(data, "network", problem),
         platform=_string(data, "platform", problem),
+        keep_cache=_bool(data, "keep-cache", defaults.keep_cache, problem),
         growth_threshold_bytes=_or(_megabytes(data, "growth-threshold-mb", problem), defaults.growth_threshold_bytes),
         waste_threshold_bytes=_or(_megabytes(data, "waste-threshold-mb", problem), defaults.waste_threshold_bytes),
         budget=_budget(data, problem),
@@ -130,6 +136,15 @@ def _int(data: Any, key: str, default: int, problem: Problem) -> int:
         problem(data, key, f"image.{key} must be a positive whole number")
         return default
     return value
+
+
+def _bool(data: Any, key: str, default: bool, problem: Problem) -> bool:
+    if key not in data:
+        return default
+    if not isinstance(data[key], bool):
+        problem(data, key, f"image.{key} must be true or false")
+        return default
+    return bool(data[key])
 
 
 def _number(data: Any, key: str, problem: Problem, where: str = "image") -> float | None:

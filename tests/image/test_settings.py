@@ -22,6 +22,7 @@ def test_every_image_key() -> None:
         "  timeout: 60\n"
         "  network: none\n"
         "  platform: linux/amd64\n"
+        "  keep-cache: false\n"
         "  growth-threshold-mb: 0\n"
         "  waste-threshold-mb: 2.5\n"
         "  budget: {max-growth-mb: 50, max-growth-percent: 10, max-size-mb: 500, size: compressed, severity: medium}\n"
@@ -38,6 +39,7 @@ def test_every_image_key() -> None:
         timeout=60,
         network="none",
         platform="linux/amd64",
+        keep_cache=False,
         growth_threshold_bytes=0,
         waste_threshold_bytes=2_500_000,
         budget=SizeBudget(50_000_000, 10.0, 500_000_000, compressed=True, severity=Severity.MEDIUM),
@@ -61,13 +63,13 @@ def test_image_problems_name_their_lines() -> None:
             "  images: [{context: .}]\n"
         )
     messages = [str(p) for p in raised.value.problems]
-    assert (
-        ".dockhand.yml:3: unknown key image.budjet (one of: max-images, concurrency, timeout, network, platform, "
-        "growth-threshold-mb, waste-threshold-mb, budget, images)" in messages
-    )
     assert ".dockhand.yml:2: image.max-images must be a positive whole number" in messages
     assert ".dockhand.yml:4: image.budget.max-growth-mb must be a number, 0 or more" in messages
     assert any(m.startswith(".dockhand.yml:4: image.budget.severity: unknown severity 'huge'") for m in messages)
     assert ".dockhand.yml:4: image.budget.size must be 'uncompressed' or 'compressed'" in messages
+    assert (
+        ".dockhand.yml:3: unknown key image.budjet (one of: max-images, concurrency, timeout, network, platform, "
+        "keep-cache, growth-threshold-mb, waste-threshold-mb, budget, images)" in messages
+    )
     assert ".dockhand.yml:5: image.network must be a non-empty string, not starting with '-'" in messages
     assert ".dockhand.yml:6: every entry of image.images needs a 'dockerfile' path" in messages
