@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,13 +49,25 @@ class BuildSession:
     cache: LayerCache | None
 
     def run_all(self, jobs: list[SideJob]) -> list[SideResult]:
-        """Every job's result, in the jobs' order; `settings.concurrency` builds at a time."""
-        if self.settings.concurrency <= 1:
-            return [self.run_one(job) for job in jobs]
-        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
-            return list(pool.map(self.run_one, jobs))
+        """Every job's result, in the jobs' order; `settings.concurrency` builds at a time.
 
-    def run_one(self, job: SideJob) -> SideResult:
+        Measuring an image (reading its layers back) uses the CPU here while a build uses the
+        engine, so each image is measured while the next one builds."""
+        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as builds, ThreadPoolExecutor(1) as measures:
+            built = [builds.submit(self.build_one, job) for job in jobs]
+            measured = [
+                measures.submit(self._measure_built, job, future) for job, future in zip(jobs, built, strict=True)
+            ]
+            return [future.result() for future in measured]
+
+    def _measure_built(self, job: SideJob, build: Future[tuple[str | None, SideResult | None]]) -> SideResult:
+        image_id, failed = build.result()
+        if failed is not None or image_id is None:
+            return failed or SideResult(problem="not built")
+        return self._measured(job, image_id, parse_dockerfile(job.dockerfile_path, job.text))
+
+    def build_one(self, job: SideJob) -> tuple[str | None, SideResult | None]:
+        """The built image's id, or the failed side's result; its removal is registered."""
         dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
         request = BuildRequest(
             dockerfile=job.checkout / job.dockerfile_path,
@@ -74,10 +86,10 @@ class BuildSession:
             for leftover in outcome.leftover:
                 self.workspace.on_close(_remover(docker, leftover, prune=True, only_dangling=True))
         if outcome.image_id is None:
-            return SideResult(failure=outcome.failure)
+            return None, SideResult(failure=outcome.failure)
         if not self.keep_images:
             self.workspace.on_close(_remover(docker, job.tag, prune=prune, only_dangling=False))
-        return self._measured(job, outcome.image_id, dockerfile)
+        return outcome.image_id, None
 
     def _measured(self, job: SideJob, image_id: str, dockerfile: Dockerfile) -> SideResult:
         try:
