@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.docker import DockerEngine, engine_session  # noqa: E402
-from tests.support.gitrepo import git, write_tree  # noqa: E402
+from tests.support.docker import DockerEngine, engine_session
+from tests.support.gitrepo import git, write_tree
 
 DOCKERFILE = """\
 FROM {base} AS deps
