@@ -21,8 +21,8 @@ Analyzer = Callable[[ChangeSet, Config, ReviewOptions, Workspace], Section]
 """Analyzers run in this order; a later one may use what an earlier one left in the Workspace."""
 
 ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
+    ("image", "Images", analyze_images),  # first: later analyzers read the built images' config
     ("dockerfile", "Dockerfiles", analyze_dockerfiles),
-    ("image", "Images", analyze_images),
 )
 
 

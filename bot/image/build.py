@@ -7,9 +7,12 @@ same builder, so they share its cache: the second build reuses every layer the f
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -82,34 +85,71 @@ def build_command(request: BuildRequest, *, buildx: bool, iidfile: Path) -> list
     return [*command, "--", str(request.context)]
 
 
-def run_build(docker: Docker, request: BuildRequest, dockerfile: Dockerfile, *, buildx: bool) -> BuildOutcome:
+@dataclass
+class RunningBuilds:
+    """The docker processes building right now, so an interrupted review can stop them at once."""
+
+    _processes: set[subprocess.Popen[bytes]] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._processes.add(process)
+
+    def discard(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._processes.discard(process)
+
+    def stop_all(self) -> None:
+        """Interrupt every running build (the docker client cancels it on the engine)."""
+        with self._lock:
+            processes = list(self._processes)
+        for process in processes:
+            with contextlib.suppress(OSError):
+                process.send_signal(signal.SIGINT)
+
+
+def run_build(
+    docker: Docker,
+    request: BuildRequest,
+    dockerfile: Dockerfile,
+    *,
+    buildx: bool,
+    running: RunningBuilds | None = None,
+) -> BuildOutcome:
     """Build; on failure, find the instruction that failed in the builder's output."""
     started = time.monotonic()
+    running = running or RunningBuilds()
     with tempfile.TemporaryDirectory(prefix="dockhand-build-") as scratch:
         iidfile = Path(scratch) / "iid"
         command = [docker.binary, *build_command(request, buildx=buildx, iidfile=iidfile)]
         env = {**docker.env, "DOCKER_BUILDKIT": "1" if buildx else "0"}
         try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                timeout=request.timeout,
-                env=env,
-                check=False,
-                stdin=subprocess.DEVNULL,
+            process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
             )
-        except subprocess.TimeoutExpired as expired:
-            log = _text(expired.stdout) + _text(expired.stderr)
-            failure = locate_failure(log, dockerfile, buildx=buildx)
-            reason = f"the build did not finish within {request.timeout:.0f}s"
-            return BuildOutcome(None, time.monotonic() - started, _timed_out(failure, reason), _leftover(log, buildx))
         except OSError as error:
             failure = BuildFailure(None, None, "", f"cannot run docker: {error.strerror}", ())
             return BuildOutcome(None, time.monotonic() - started, failure)
+        running.add(process)
+        try:
+            output, _ = process.communicate(timeout=request.timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+            log = _text(output)
+            failure = locate_failure(log, dockerfile, buildx=buildx)
+            reason = f"the build did not finish within {request.timeout:.0f}s"
+            return BuildOutcome(None, time.monotonic() - started, _timed_out(failure, reason), _leftover(log, buildx))
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            running.discard(process)
         seconds = time.monotonic() - started
-        log = _text(done.stdout) + _text(done.stderr)
+        log = _text(output)
         image_id = iidfile.read_text().strip() if iidfile.exists() else ""
-        if done.returncode == 0 and image_id:
+        if process.returncode == 0 and image_id:
             return BuildOutcome(image_id, seconds)
         return BuildOutcome(None, seconds, locate_failure(log, dockerfile, buildx=buildx), _leftover(log, buildx))
 

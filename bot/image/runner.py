@@ -12,10 +12,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.image.build import BuildRequest, run_build
+from bot.image.build import BuildRequest, RunningBuilds, run_build
 from bot.image.discovery import BuildTarget
 from bot.image.docker import Docker, DockerError, Engine
 from bot.image.layers import LayerCache, MeasureError
@@ -47,18 +47,28 @@ class BuildSession:
     workspace: Workspace
     keep_images: bool
     cache: LayerCache | None
+    running: RunningBuilds = field(default_factory=RunningBuilds)
 
     def run_all(self, jobs: list[SideJob]) -> list[SideResult]:
         """Every job's result, in the jobs' order; `settings.concurrency` builds at a time.
 
         Measuring an image (reading its layers back) uses the CPU here while a build uses the
         engine, so each image is measured while the next one builds."""
-        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as builds, ThreadPoolExecutor(1) as measures:
+        builds = ThreadPoolExecutor(max_workers=self.settings.concurrency)
+        measures = ThreadPoolExecutor(1)
+        try:
             built = [builds.submit(self.build_one, job) for job in jobs]
-            measured = [
-                measures.submit(self._measure_built, job, future) for job, future in zip(jobs, built, strict=True)
-            ]
+            pairs = zip(jobs, built, strict=True)
+            measured = [measures.submit(self._measure_built, job, future) for job, future in pairs]
             return [future.result() for future in measured]
+        except BaseException:  # Ctrl-C: stop the running builds now, start no other
+            builds.shutdown(wait=False, cancel_futures=True)
+            measures.shutdown(wait=False, cancel_futures=True)
+            self.running.stop_all()
+            raise
+        finally:
+            builds.shutdown(wait=True)
+            measures.shutdown(wait=True)
 
     def _measure_built(self, job: SideJob, build: Future[tuple[str | None, SideResult | None]]) -> SideResult:
         image_id, failed = build.result()
@@ -80,7 +90,7 @@ class BuildSession:
             timeout=float(self.settings.timeout),
         )
         docker = self.engine.docker
-        outcome = run_build(docker, request, dockerfile, buildx=self.engine.buildx)
+        outcome = run_build(docker, request, dockerfile, buildx=self.engine.buildx, running=self.running)
         prune = not self.settings.keep_cache
         if not self.keep_images and prune:
             for leftover in outcome.leftover:

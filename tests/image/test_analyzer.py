@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
+import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -293,3 +297,36 @@ def test_keep_images_keeps_the_tags(
     finally:
         for ref in kept:
             docker_engine.docker("image", "rm", ref.split(" ")[1])
+
+
+def test_ctrl_c_during_a_build_stops_it_and_cleans_up(
+    make_repo: GitRepoFactory, busybox_image: Callable[..., str], docker_engine: DockerEngine, layer_cache: Path
+) -> None:
+    base = busybox_image()
+    repo = make_repo(
+        {"Dockerfile": dockerfile(base, "USER 1000")},
+        {"Dockerfile": dockerfile(base, "RUN sleep 300", "USER 1000")},
+    )
+    script = (
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); from bot.cli import main; "
+        f"sys.exit(main(['review', '--repo', {str(repo.path)!r}, '--base', 'main', '--no-scan']))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**docker_engine.env, "DOCKHAND_CACHE_DIR": str(layer_cache)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        while not any("sleep 300" in line for line in docker_engine.docker("ps", "--no-trunc").splitlines()):
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=120)  # far less than the 300 s the build would take
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert b"dockhand: interrupted" in err
+    assert len(worktrees(repo.path)) == 1
+    assert review_tags(docker_engine) == set()
+    assert not any("sleep 300" in line for line in docker_engine.docker("ps", "--all", "--no-trunc").splitlines())

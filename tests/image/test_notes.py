@@ -28,7 +28,7 @@ def test_an_engine_that_does_not_answer_is_a_note(
     review = review_repo(make_repo({}, FILES))
     notes = image_section(review).notes
     assert [n for n in notes if n.startswith("images not built (Dockerfile): ")], notes
-    assert [s.key for s in review.sections][:2] == ["dockerfile", "image"]
+    assert {"dockerfile", "image"} <= {s.key for s in review.sections}
 
 
 def test_no_docker_client_is_a_note(make_repo: GitRepoFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
