@@ -15,17 +15,16 @@ docker/Dockerfile .` is as common as a Dockerfile beside its sources.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.changes import ChangeSet, HeadTree
 from bot.filekinds import Family, classify
 from bot.git import GitRepo
 from bot.image.settings import ImageSettings, ImageSpec
+from bot.parsing.compose import BuildSpec, parse_compose
 from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
-
-IgnoreCheck = Callable[[str, str, str], bool]
-"""(context, dockerfile, path) -> True when the context's .dockerignore excludes `path`."""
+from bot.parsing.dockerignore import DockerIgnore, ignore_file_for, parse_dockerignore
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,8 @@ class Repository:
     renamed_from: dict[str, str]
     """Head path -> base path, for renamed files."""
     read_head: Callable[[str], str | None]
+    changed_lines: dict[str, frozenset[int]] = field(default_factory=dict)
+    """Head lines the diff touches, for the changed files the review reads (compose files)."""
 
     @classmethod
     def of(cls, repo: GitRepo, changes: ChangeSet, base_tree: HeadTree) -> Repository:
@@ -86,6 +87,7 @@ class Repository:
             changed=frozenset(changed),
             renamed_from=renamed,
             read_head=changes.tree.read,
+            changed_lines={f.path: f.changed_lines for f in changes.files},
         )
 
     def directories(self) -> frozenset[str]:
@@ -104,19 +106,14 @@ class Discovery:
     notes: tuple[str, ...] = ()
 
 
-def discover(
-    repo: Repository,
-    settings: ImageSettings,
-    is_ignored: IgnoreCheck | None = None,
-    compose_targets: Iterable[BuildTarget] = (),
-) -> Discovery:
+def discover(repo: Repository, settings: ImageSettings) -> Discovery:
     """The images to build, most relevant first, at most `settings.max_images`."""
     notes: list[str] = []
-    is_ignored = is_ignored or (lambda _context, _dockerfile, _path: False)
+    is_ignored = _IgnoreFiles(repo)
     if settings.images:
         found = [t for spec in settings.images if (t := _listed(repo, spec, is_ignored, notes)) is not None]
     else:
-        found = [*compose_targets, *_dockerfiles(repo, is_ignored, notes)]
+        found = [*_compose_targets(repo, is_ignored, notes), *_dockerfiles(repo, is_ignored, notes)]
         found = _without_compose_duplicates(found)
     unique = list({target.identity: target for target in reversed(found)}.values())[::-1]
     unique = [t for t in unique if _buildable(repo, t, notes)]
@@ -126,6 +123,82 @@ def discover(
         names = ", ".join(t.label for t in skipped)
         notes.append(f"{len(skipped)} more image(s) not built (image.max-images is {settings.max_images}): {names}")
     return Discovery(tuple(kept), tuple(notes))
+
+
+@dataclass
+class _IgnoreFiles:
+    """Is a changed path left out of a build context by the .dockerignore BuildKit would use?"""
+
+    repo: Repository
+    _parsed: dict[str, DockerIgnore] = field(default_factory=dict)
+
+    def __call__(self, context: str, dockerfile: str, path: str) -> bool:
+        ignore_path = ignore_file_for(dockerfile, context, lambda p: p in self.repo.head_paths)
+        if ignore_path is None:
+            return False
+        if ignore_path not in self._parsed:
+            self._parsed[ignore_path] = parse_dockerignore(self.repo.read_head(ignore_path) or "")
+        relative = path if context == "." else posixpath.relpath(path, context)
+        return self._parsed[ignore_path].is_excluded(relative)
+
+
+IgnoreCheck = Callable[[str, str, str], bool]
+"""(context, dockerfile, path) -> True when the build's .dockerignore excludes `path`."""
+
+
+def _compose_targets(repo: Repository, is_ignored: IgnoreCheck, notes: list[str]) -> list[BuildTarget]:
+    """The `build:` of every compose service whose Dockerfile, build context or build settings changed."""
+    targets = []
+    for path in sorted(p for p in repo.head_paths if _family(p) is Family.COMPOSE):
+        text = repo.read_head(path)
+        if text is None:
+            continue
+        compose = parse_compose(path, text)
+        for service in compose.services if compose.parsed else ():
+            spec = service.build
+            if spec is None:
+                continue
+            target = _service_target(repo, path, service.name, spec, is_ignored, notes)
+            if target is not None:
+                targets.append(target)
+    return targets
+
+
+def _service_target(
+    repo: Repository, compose_path: str, service: str, spec: BuildSpec, is_ignored: IgnoreCheck, notes: list[str]
+) -> BuildTarget | None:
+    if spec.context is None or spec.dockerfile is None:
+        if spec.inline or spec.context is None:
+            notes.append(f"{compose_path}: service {service} builds from a remote or inline source: not built")
+        return None
+    lines = repo.changed_lines.get(compose_path, frozenset())
+    settings_changed = compose_path in repo.changed and (
+        spec.line in lines or any(arg.line in lines for arg in spec.args) or _is_new(repo, compose_path)
+    )
+    reason = _change_reason(repo, spec.dockerfile, spec.context, is_ignored)
+    if reason is None and settings_changed:
+        reason = f"build settings of service {service} changed in {compose_path}"
+    if reason is None:
+        return None
+    from_environment = [arg.name for arg in spec.args if arg.value is None]
+    if from_environment:
+        notes.append(
+            f"{compose_path}: service {service} takes build args {', '.join(from_environment)} from the environment: "
+            "built without them (dockhand passes no environment to builds)"
+        )
+    return BuildTarget(
+        spec.dockerfile,
+        _base_path(repo, spec.dockerfile),
+        spec.context,
+        reason,
+        spec.target,
+        {arg.name: arg.value for arg in spec.args if arg.value is not None},
+        service=service,
+    )
+
+
+def _is_new(repo: Repository, path: str) -> bool:
+    return path not in repo.base_paths and path not in repo.renamed_from
 
 
 def _listed(repo: Repository, spec: ImageSpec, is_ignored: IgnoreCheck, notes: list[str]) -> BuildTarget | None:
@@ -268,5 +341,9 @@ def _base_path(repo: Repository, head_path: str) -> str | None:
 
 
 def _is_dockerfile(path: str) -> bool:
+    return _family(path) is Family.DOCKERFILE
+
+
+def _family(path: str) -> Family | None:
     kind = classify(path)
-    return kind is not None and kind.family is Family.DOCKERFILE
+    return kind.family if kind else None

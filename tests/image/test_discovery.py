@@ -71,3 +71,57 @@ def test_config_list_overrides_discovery(make_repo: GitRepoFactory) -> None:
     assert [(t.dockerfile, t.reason, t.args) for t in found.targets] == [
         ("Dockerfile", "build context changed: app.py, other/Dockerfile", {"V": "1"})
     ]
+
+
+def test_changes_the_dockerignore_excludes_do_not_rebuild(make_repo: GitRepoFactory) -> None:
+    base = {
+        "Dockerfile": "FROM busybox\nCOPY . /app\n",
+        ".dockerignore": "docs/\n*.md\n!KEEP.md\n",
+        "docs/guide.txt": "1",
+        "README.md": "1",
+        "KEEP.md": "1",
+    }
+    ignored = {**base, "docs/guide.txt": "2", "README.md": "2"}
+    assert discovered(make_repo(base, ignored)).targets == ()
+    sent = {**ignored, "KEEP.md": "2"}
+    assert summary(discovered(make_repo(base, sent))) == [
+        ("Dockerfile", "Dockerfile", ".", "build context changed: KEEP.md")
+    ]
+
+
+def test_dockerfile_specific_ignore_file_wins(make_repo: GitRepoFactory) -> None:
+    base = {
+        "app/Dockerfile": DOCKERFILE,
+        "app/Dockerfile.dockerignore": "notes.txt\n",
+        "app/app.py": "1",
+        "app/notes.txt": "1",
+    }
+    assert discovered(make_repo(base, {**base, "app/notes.txt": "2"})).targets == ()
+
+
+def test_compose_build_entries_give_context_target_and_args(make_repo: GitRepoFactory) -> None:
+    compose = (
+        "services:\n"
+        "  web:\n"
+        "    build:\n"
+        "      context: ./web\n"
+        "      dockerfile: docker/Dockerfile\n"
+        "      target: runtime\n"
+        "      args:\n"
+        "        VERSION: '1'\n"
+        "        FROM_ENV:\n"
+        "  db:\n"
+        "    image: postgres:16\n"
+    )
+    dockerfile = "FROM busybox AS runtime\nCOPY app.py /app/\n"
+    base = {"compose.yaml": compose, "web/docker/Dockerfile": dockerfile, "web/app.py": "1"}
+    found = discovered(make_repo(base, {**base, "web/app.py": "2"}))
+    assert [(t.dockerfile, t.context, t.target, t.args, t.service, t.reason) for t in found.targets] == [
+        ("web/docker/Dockerfile", "web", "runtime", {"VERSION": "1"}, "web", "build context changed: app.py")
+    ]
+    assert any("takes build args FROM_ENV from the environment" in note for note in found.notes)
+    args_changed = {**base, "compose.yaml": compose.replace("VERSION: '1'", "VERSION: '2'")}
+    found = discovered(make_repo(base, args_changed))
+    assert [(t.args, t.reason) for t in found.targets] == [
+        ({"VERSION": "2"}, "build settings of service web changed in compose.yaml")
+    ]
