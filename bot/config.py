@@ -153,12 +153,15 @@ class _Reader:
         if section is None:
             return {}
         if not isinstance(section, dict):
-            self.problem(_key_line(data, "dependencies"), "'dependencies' must be a mapping with 'unpinned' and 'open-ended'")
+            self.problem(
+                _key_line(data, "dependencies"), "'dependencies' must be a mapping with 'unpinned' and 'open-ended'"
+            )
             return {}
         for key in section:
             if key not in _DEPENDENCY_KEYS:
                 self.problem(
-                    _key_line(section, key), f"unknown key dependencies.{key}{_did_you_mean(str(key), _DEPENDENCY_KEYS)}"
+                    _key_line(section, key),
+                    f"unknown key dependencies.{key}{_did_you_mean(str(key), _DEPENDENCY_KEYS)}",
                 )
         return {
             "unpinned_severity": self.severity(section, "unpinned", Severity.MEDIUM),

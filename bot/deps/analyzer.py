@@ -104,7 +104,13 @@ def _notes(review: FileReview) -> list[str]:
     path = review.changed.path
     notes = []
     for side, parsed in (("base", review.base), ("head", review.head)):
-        if parsed is not None and parsed.error is not None and side == "base" and review.head is not None and review.head.ok:
+        if (
+            parsed is not None
+            and parsed.error is not None
+            and side == "base"
+            and review.head is not None
+            and review.head.ok
+        ):
             notes.append(f"{path}: the base side does not parse (line {parsed.error.line}): not compared")
         elif parsed is not None and parsed.error is not None and side == "head":
             notes.append(f"{path}: does not parse at line {parsed.error.line}: changes not compared")

@@ -43,7 +43,7 @@ def _fast(text: str) -> YamlMap:
         if not stripped or stripped.startswith("#") or stripped == "---":
             continue
         indent = len(line) - len(line.lstrip(" "))
-        if line[:indent + 1].endswith("\t") or stripped.startswith(("- ", "&", "*", "?")) or stripped == "-":
+        if line[: indent + 1].endswith("\t") or stripped.startswith(("- ", "&", "*", "?")) or stripped == "-":
             raise _Unsupported
         key, value = _split(stripped)
         while stack[-1][0] >= indent:
@@ -81,9 +81,9 @@ def _split(text: str) -> tuple[str, str]:
         if len(value) < 2 or value[-1] != value[0]:
             raise _Unsupported
         value = value[1:-1]
-    elif value == "":
-        return key, ""
-    return key, value or "''"
+    elif value[:1] in "[{" and value[-1:] != {"[": "]", "{": "}"}[value[0]]:
+        raise _Unsupported  # a flow collection continued on the next line, or a broken one
+    return key, value
 
 
 def _full(text: str) -> YamlMap:
@@ -109,6 +109,8 @@ def _convert(data: Any, line: int) -> YamlMap:
             key_line = line
         if isinstance(value, dict):
             result[str(key)] = (key_line, _convert(value, key_line))
+        elif isinstance(value, bool):
+            result[str(key)] = (key_line, "true" if value else "false")
         else:
             result[str(key)] = (key_line, "" if value is None else str(value))
     return result

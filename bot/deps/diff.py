@@ -95,7 +95,9 @@ def _value(dependency: Dependency, is_lock: bool) -> str:
     return f"{text}; {dependency.marker}" if dependency.marker and dependency.group != "replace" else text
 
 
-def _compare(file: ParsedFile, key: tuple[str, str], before: list[Dependency], after: list[Dependency]) -> Change | None:
+def _compare(
+    file: ParsedFile, key: tuple[str, str], before: list[Dependency], after: list[Dependency]
+) -> Change | None:
     ecosystem, is_lock = file.ecosystem, file.is_lock
     old = sorted({_value(d, is_lock) for d in before})
     new = sorted({_value(d, is_lock) for d in after})
@@ -127,7 +129,9 @@ def _direct(entries: list[Dependency]) -> bool | None:
     return False if False in flags else None
 
 
-def _classify(ecosystem: str, is_lock: bool, before: list[Dependency], after: list[Dependency]) -> tuple[ChangeKind, bool, bool]:
+def _classify(
+    ecosystem: str, is_lock: bool, before: list[Dependency], after: list[Dependency]
+) -> tuple[ChangeKind, bool, bool]:
     if not before:
         return ChangeKind.ADDED, False, False
     if not after:

@@ -26,7 +26,9 @@ def load_json(text: str, duplicates: list[str] | None = None) -> Any:
     try:
         return json.loads(text, object_pairs_hook=pairs if duplicates is not None else None)
     except json.JSONDecodeError as error:
-        raise JsonProblem(error.lineno, f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})") from None
+        raise JsonProblem(
+            error.lineno, f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
     except RecursionError:
         raise JsonProblem(1, "not valid JSON: nested too deeply") from None
 

@@ -35,7 +35,9 @@ PARSERS: dict[str, Parser] = {
     "go.sum": parse_go_sum,
 }
 
-LOCK_FORMATS = frozenset({"uv.lock", "poetry.lock", "pipfile.lock", "package-lock", "yarn.lock", "pnpm-lock", "cargo.lock", "go.sum"})
+LOCK_FORMATS = frozenset(
+    {"uv.lock", "poetry.lock", "pipfile.lock", "package-lock", "yarn.lock", "pnpm-lock", "cargo.lock", "go.sum"}
+)
 
 
 def parse_file(path: str, fmt: str, text: str) -> ParsedFile:

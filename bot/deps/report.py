@@ -51,7 +51,9 @@ def _tables(ecosystem: str, changes: list[Change]) -> list[Table]:
     main_rows = [_row(c, len(paths) > 1) for c in [*direct, *inline]]
     if main_rows:
         tables.append(
-            Table(f"{title} dependency changes", HEADERS, tuple(main_rows[:MAX_ROWS]), note=_note(changes, len(main_rows)))
+            Table(
+                f"{title} dependency changes", HEADERS, tuple(main_rows[:MAX_ROWS]), note=_note(changes, len(main_rows))
+            )
         )
     if not inline and transitive:
         rows = [_row(c, len(paths) > 1) for c in transitive]

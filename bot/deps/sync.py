@@ -65,15 +65,15 @@ def _problem(manifest: ParsedFile, lock: ParsedFile, dependency: Dependency, ent
         if lock.format in _PRESENCE_CHECKED and dependency.group != "optional":
             return f"{wanted}; {lock_name} has no entry for it"
         return None
-    spec = _range(manifest, dependency)
-    if spec is None:
+    wanted_range = _range(manifest, dependency)
+    if wanted_range is None:
         return None
     candidates = [e for e in entries if e.direct] or entries
     held = [e.version for e in candidates if e.version]
-    verdicts = [versions.satisfies(manifest.ecosystem, version, spec) for version in held]
+    verdicts = [versions.satisfies(manifest.ecosystem, version, wanted_range) for version in held]
     if not held or any(v is None or v for v in verdicts):
         return None
-    return f"{wanted}{_joined(spec)}; {lock_name} holds {', '.join(sorted(set(held)))}"
+    return f"{wanted}{_joined(wanted_range)}; {lock_name} holds {', '.join(sorted(set(held)))}"
 
 
 def _range(manifest: ParsedFile, dependency: Dependency) -> str | None:

@@ -147,7 +147,9 @@ def _header(line: str) -> tuple[str, ...] | None:
     return split_toml_key(body[1:end]) if end > 0 else None
 
 
-_PACKAGE_HEADER = re.compile(r'^\[\[package\]\][ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*[ \t]*name[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
+_PACKAGE_HEADER = re.compile(
+    r'^\[\[package\]\][ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*[ \t]*name[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE
+)
 
 
 def package_name_lines(text: str) -> list[tuple[str, int]]:

@@ -69,9 +69,13 @@ def bounds(ecosystem: str, spec: str) -> Bounds | None:
     parsed = _range(ecosystem, spec)
     if parsed is None:
         return None
-    low = parsed.floor()
+    lowest = parsed.floor()
     exact = parsed.exact
-    return Bounds(str(low) if low.key() > semver.SemVer(0, 0, 0).key() else None, parsed.bounded_above, exact and str(exact))
+    return Bounds(
+        str(lowest) if lowest.key() > semver.SemVer(0, 0, 0).key() else None,
+        parsed.bounded_above,
+        str(exact) if exact else None,
+    )
 
 
 def satisfies(ecosystem: str, version: str, spec: str) -> bool | None:

@@ -13,7 +13,9 @@ import re
 from bot.deps.gover import parse_go_version
 from bot.deps.model import Dependency, ParsedFile, Source, failed
 
-_DIRECTIVES = frozenset({"module", "go", "toolchain", "require", "replace", "exclude", "retract", "godebug", "tool", "ignore"})
+_DIRECTIVES = frozenset(
+    {"module", "go", "toolchain", "require", "replace", "exclude", "retract", "godebug", "tool", "ignore"}
+)
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\S+')
 _SUM_LINE = re.compile(r"^(\S+) (\S+?)(/go\.mod)? (h1:\S+|\S+:\S+)$")
 
@@ -118,7 +120,9 @@ def parse_go_sum(path: str, text: str) -> ParsedFile:
             continue
         match = _SUM_LINE.match(line)
         if match is None:
-            return failed(path, "go.sum", "go", True, number, "malformed go.sum line (want: module version[/go.mod] h1:hash)")
+            return failed(
+                path, "go.sum", "go", True, number, "malformed go.sum line (want: module version[/go.mod] h1:hash)"
+            )
         key = (match.group(1), match.group(2))
         seen.setdefault(key, number)
         if not match.group(3):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.deps.model import Dependency, ParsedFile, Source, failed
-from bot.deps.pyver import normalize_name
 from bot.deps.python.pep508 import is_full_commit
+from bot.deps.pyver import normalize_name
 from bot.deps.textpos import lines_for_packages
 from bot.deps.tomlfile import TomlProblem, load_toml, table
 

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from bot.deps.model import Dependency, ParsedFile, Source, failed
-from bot.deps.pyver import normalize_name, parse_constraint, pinned_version
 from bot.deps.python.pep508 import is_full_commit
+from bot.deps.pyver import normalize_name, parse_constraint, pinned_version
 from bot.deps.textpos import LineCounter, json_key_offset
 from bot.deps.tomlfile import TomlLines, TomlProblem, load_toml, table
 
@@ -60,7 +60,9 @@ def _entry(name: str, value: Any, line: int | None, group: str, direct: bool | N
     if "git" in entry:
         ref = str(entry.get("ref") or "")
         location = f"{entry['git']}@{ref}" if ref else str(entry["git"])
-        return Dependency(normalized, location, line, None, direct, group, Source.GIT, location, is_full_commit(ref), marker, display)
+        return Dependency(
+            normalized, location, line, None, direct, group, Source.GIT, location, is_full_commit(ref), marker, display
+        )
     if "file" in entry or "path" in entry:
         where = str(entry.get("file") or entry.get("path"))
         kind = Source.URL if "://" in where and not where.startswith("file:") else Source.PATH

@@ -7,8 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from bot.deps.model import Dependency, ParsedFile, Source, failed
-from bot.deps.pyver import normalize_name, parse_constraint, pinned_version
 from bot.deps.python.pep508 import RequirementError, from_pep508, is_full_commit
+from bot.deps.pyver import normalize_name, parse_constraint, pinned_version
 from bot.deps.tomlfile import TomlLines, TomlProblem, array, load_toml, table
 
 _POETRY_SKIP = frozenset({"python"})
@@ -28,7 +28,9 @@ def parse_pyproject(path: str, text: str) -> ParsedFile:
             dependencies += _pep508_list(_strings(items), key, f"optional:{extra}", lines)
         for group, items in table(data, "dependency-groups").items():
             dependencies += _pep508_list(_strings(items), ("dependency-groups", group), f"group:{group}", lines)
-        dependencies += _pep508_list(array(data, "tool", "uv", "dev-dependencies"), ("tool", "uv", "dev-dependencies"), "dev", lines)
+        dependencies += _pep508_list(
+            array(data, "tool", "uv", "dev-dependencies"), ("tool", "uv", "dev-dependencies"), "dev", lines
+        )
     except _AtLine as problem:
         return failed(path, "pyproject", "python", False, problem.line, str(problem))
     dependencies += _poetry(data, lines)
@@ -90,20 +92,67 @@ def _poetry_entry(name: str, value: Any, line: int | None, group: str) -> Depend
     display = name if name != normalized else ""
     if isinstance(value, str):
         constraint = parse_constraint(value)
-        return Dependency(normalized, value, line, pinned_version(constraint) if constraint else None, True, group, display=display)
+        return Dependency(
+            normalized, value, line, pinned_version(constraint) if constraint else None, True, group, display=display
+        )
     entry = value if isinstance(value, dict) else {}
     marker = str(entry.get("markers") or entry.get("python") or entry.get("platform") or "")
     if "git" in entry:
         ref = str(entry.get("rev") or entry.get("tag") or entry.get("branch") or "")
         location = f"{entry['git']}@{ref}" if ref else str(entry["git"])
-        return Dependency(normalized, location, line, None, True, group, Source.GIT, location, is_full_commit(str(entry.get("rev", ""))), marker, display)
+        return Dependency(
+            normalized,
+            location,
+            line,
+            None,
+            True,
+            group,
+            Source.GIT,
+            location,
+            is_full_commit(str(entry.get("rev", ""))),
+            marker,
+            display,
+        )
     if "url" in entry:
-        return Dependency(normalized, str(entry["url"]), line, None, True, group, Source.URL, str(entry["url"]), False, marker, display)
+        return Dependency(
+            normalized,
+            str(entry["url"]),
+            line,
+            None,
+            True,
+            group,
+            Source.URL,
+            str(entry["url"]),
+            False,
+            marker,
+            display,
+        )
     if "path" in entry:
-        return Dependency(normalized, str(entry["path"]), line, None, True, group, Source.PATH, str(entry["path"]), True, marker, display)
+        return Dependency(
+            normalized,
+            str(entry["path"]),
+            line,
+            None,
+            True,
+            group,
+            Source.PATH,
+            str(entry["path"]),
+            True,
+            marker,
+            display,
+        )
     spec = str(entry.get("version", "*"))
     constraint = parse_constraint(spec)
-    return Dependency(normalized, spec, line, pinned_version(constraint) if constraint else None, True, group, marker=marker, display=display)
+    return Dependency(
+        normalized,
+        spec,
+        line,
+        pinned_version(constraint) if constraint else None,
+        True,
+        group,
+        marker=marker,
+        display=display,
+    )
 
 
 def _with_uv_sources(dependencies: list[Dependency], sources: dict[str, Any], lines: TomlLines) -> list[Dependency]:
@@ -116,7 +165,11 @@ def _with_uv_sources(dependencies: list[Dependency], sources: dict[str, Any], li
         elif "git" in source:
             ref = str(source.get("rev") or source.get("tag") or source.get("branch") or "")
             where = f"{source['git']}@{ref}" if ref else str(source["git"])
-            result.append(replace(dependency, source=Source.GIT, location=where, pinned=is_full_commit(str(source.get("rev", "")))))
+            result.append(
+                replace(
+                    dependency, source=Source.GIT, location=where, pinned=is_full_commit(str(source.get("rev", "")))
+                )
+            )
         elif "url" in source:
             result.append(replace(dependency, source=Source.URL, location=str(source["url"]), pinned=False))
         elif "path" in source:

@@ -13,8 +13,8 @@ import shlex
 from dataclasses import dataclass, replace
 
 from bot.deps.model import Dependency, Include, ParsedFile, Source, failed
-from bot.deps.pyver import normalize_name
 from bot.deps.python.pep508 import RequirementError, from_pep508, url_source
+from bot.deps.pyver import normalize_name
 
 _VIA_PROJECT = re.compile(r"\((pyproject\.toml|setup\.py|setup\.cfg|[^)]*\.in)\)$")
 _ARCHIVE_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._]*?)-\d.*\.(?:tar\.gz|tar\.bz2|tgz|zip|whl)$")
@@ -67,7 +67,9 @@ def parse_requirements(path: str, text: str) -> ParsedFile:
         if option in _GLOBAL_OPTIONS:
             continue
         if option.startswith("-") and option not in _EDITABLE_OPTIONS:
-            return failed(path, "requirements", "python", False, logical.start, f"pip does not know the option {option}")
+            return failed(
+                path, "requirements", "python", False, logical.start, f"pip does not know the option {option}"
+            )
         try:
             dependency = _requirement(logical)
         except RequirementError as error:

@@ -68,8 +68,13 @@ def _extras_only(first: Dependency, again: Dependency, lines: list[str]) -> bool
 def _hit(first: Dependency, again: Dependency, lines: list[str]) -> Hit:
     where = f"line {first.line}" if first.line else "above"
     if first.spec == again.spec:
-        return Hit(again.line, f"{again.label} is listed again (also on {where})", suggestion=_delete(again, first, lines))
-    return Hit(again.line, f"{again.label} is listed twice with different versions: {first.spec or '*'} ({where}) and {again.spec or '*'}")
+        return Hit(
+            again.line, f"{again.label} is listed again (also on {where})", suggestion=_delete(again, first, lines)
+        )
+    return Hit(
+        again.line,
+        f"{again.label} is listed twice with different versions: {first.spec or '*'} ({where}) and {again.spec or '*'}",
+    )
 
 
 def _delete(again: Dependency, first: Dependency, lines: list[str]) -> Suggestion | None:

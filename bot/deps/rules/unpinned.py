@@ -53,7 +53,11 @@ def unpinned_dependency(parsed: ParsedFile, context: DepContext) -> Iterator[Hit
             continue
         kind = _looseness(parsed.ecosystem, dependency)
         if kind == "unpinned":
-            yield Hit(dependency.line, f"{dependency.label} names no version: any release may be installed", severity=context.config.unpinned_severity)
+            yield Hit(
+                dependency.line,
+                f"{dependency.label} names no version: any release may be installed",
+                severity=context.config.unpinned_severity,
+            )
         elif kind == "open-ended":
             yield Hit(
                 dependency.line,

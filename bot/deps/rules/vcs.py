@@ -43,6 +43,10 @@ def unpinned_vcs_dependency(parsed: ParsedFile, context: DepContext) -> Iterator
         if dependency.pinned:
             continue
         if dependency.source is Source.GIT:
-            yield Hit(dependency.line, f"{dependency.label} comes from git without a full commit SHA: {dependency.location}")
+            yield Hit(
+                dependency.line, f"{dependency.label} comes from git without a full commit SHA: {dependency.location}"
+            )
         elif dependency.source is Source.URL:
-            yield Hit(dependency.line, f"{dependency.label} is downloaded from a URL without a hash: {dependency.location}")
+            yield Hit(
+                dependency.line, f"{dependency.label} is downloaded from a URL without a hash: {dependency.location}"
+            )

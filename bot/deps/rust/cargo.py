@@ -20,7 +20,7 @@ def parse_cargo_toml(path: str, text: str) -> ParsedFile:
         return failed(path, "cargo.toml", "rust", False, problem.line, str(problem))
     lines = TomlLines.scan(text)
     dependencies: list[Dependency] = []
-    places: list[tuple[tuple[str, ...], str, str]] = [(( kind,), group, "") for kind, group in _KINDS]
+    places: list[tuple[tuple[str, ...], str, str]] = [((kind,), group, "") for kind, group in _KINDS]
     for cfg in table(data, "target"):
         places += [(("target", cfg, kind), group, cfg) for kind, group in _KINDS]
     places.append((("workspace", "dependencies"), "workspace", ""))
