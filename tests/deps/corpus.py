@@ -19,7 +19,9 @@ def corpus_text(relative: str) -> str:
 
 
 def corpus_files(case: str, side: str) -> dict[str, bytes]:
+    if not (CORPUS / case).exists():
+        pytest.skip(f"corpus case {case} not present")
     root = CORPUS / case / side
     if not root.exists():
-        pytest.skip(f"corpus case {case} not present")
+        return {}  # the commit added (no base) or deleted (no head) every file
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
