@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 
 from bot.deps.model import Dependency, Include, ParsedFile, Source, failed
 from bot.deps.python.pep508 import RequirementError, from_pep508, url_source
-from bot.deps.pyver import normalize_name
+from bot.deps.pyver import normalize_name, parse_pep440
 
 _VIA_PROJECT = re.compile(r"\((pyproject\.toml|setup\.py|setup\.cfg|[^)]*\.in)\)$")
 _ARCHIVE_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._]*?)-\d.*\.(?:tar\.gz|tar\.bz2|tgz|zip|whl)$")
+_PINNED = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*==\s*([0-9][A-Za-z0-9.!+_-]*)$")
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _INCLUDE_OPTIONS = {"-r": False, "--requirement": False, "-c": True, "--constraint": True}
@@ -145,12 +146,22 @@ def _requirement(logical: LogicalLine) -> Dependency:
     hashed = any(option.startswith("--hash") for option in options)
     text = " ".join(requirement)
     direct = _direct(logical.annotation)
+    pinned = _PINNED.match(text)
+    if pinned is not None and parse_pep440(pinned.group(2)) is not None:
+        return _pinned(pinned.group(1), pinned.group(2), logical.start, direct)
     if _is_url_or_path(requirement[0]) and " @ " not in text:
         return _url_requirement(requirement[0], logical, hashed, direct)
     dependency = from_pep508(text, logical.start, direct=direct)
     if hashed and dependency.source is Source.URL:
         return _replace_pinned(dependency)
     return dependency
+
+
+def _pinned(name: str, version: str, line: int, direct: bool | None) -> Dependency:
+    """The common `name==1.2.3` line without the full PEP 508 parser (compiled files have thousands)."""
+    normalized = normalize_name(name)
+    display = name if name != normalized else ""
+    return Dependency(normalized, f"=={version}", line, version, direct, display=display)
 
 
 def _is_url_or_path(word: str) -> bool:
