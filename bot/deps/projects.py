@@ -112,8 +112,6 @@ def _ancestors(directory: str) -> list[str]:
 def _covers(lock: ParsedFile, lock_dir: str, manifest: ParsedFile) -> bool:
     relative = posixpath.relpath(posixpath.dirname(manifest.path) or ".", lock_dir or ".")
     project = manifest.project
-    return (
-        relative in lock.members
-        or (bool(project)
-        and (project in lock.members or normalize_name(project) in lock.members))
+    return relative in lock.members or (
+        bool(project) and (project in lock.members or normalize_name(project) in lock.members)
     )

@@ -64,11 +64,16 @@ def test_seed_000_table_manifest_and_lock_side_by_side(make_repo: GitRepoFactory
         return (
             'version = 1\n[[package]]\nname = "tta"\nversion = "1"\nsource = { editable = "." }\n'
             'dependencies = [{ name = "requests" }, { name = "sentry-sdk" }]\n\n'
-            f'[[package]]\nname = "requests"\nversion = "{requests}"\nsource = {{ registry = "https://pypi.org/simple" }}\n\n'
-            f'[[package]]\nname = "sentry-sdk"\nversion = "{sentry}"\nsource = {{ registry = "https://pypi.org/simple" }}\n'
+            f'[[package]]\nname = "requests"\nversion = "{requests}"\n'
+            'source = { registry = "https://pypi.org/simple" }\n\n'
+            f'[[package]]\nname = "sentry-sdk"\nversion = "{sentry}"\n'
+            'source = { registry = "https://pypi.org/simple" }\n'
         )
 
-    pyproject = '[project]\nname = "tta"\nversion = "1"\ndependencies = ["requests>={r}", "sentry-sdk>=1.45.1"]\n[build-system]\nrequires = ["hatchling"]\n'
+    pyproject = (
+        '[project]\nname = "tta"\nversion = "1"\ndependencies = ["requests>={r}", "sentry-sdk>=1.45.1"]\n'
+        '[build-system]\nrequires = ["hatchling"]\n'
+    )
     result = review(
         make_repo,
         {"pyproject.toml": pyproject.format(r="2.32.3"), "uv.lock": lock("2.32.3", "2.38.0")},

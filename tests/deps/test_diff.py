@@ -14,8 +14,12 @@ def kinds(changes: list) -> dict[str, str]:  # type: ignore[type-arg]
 
 
 def test_requirements_seed_002_hidden_downgrades() -> None:
-    base = parse_requirements("r.txt", "cryptography>=46.0.3\nopentelemetry-instrumentation-aiohttp>=0.42b0\nbcc>=0.18.0\nflask==3.0.0\n")
-    head = parse_requirements("r.txt", "cryptography>=45.0.0\nopentelemetry-instrumentation-aiohttp==0.41b0\nflask==3.0.3\nhttpx\n")
+    base = parse_requirements(
+        "r.txt", "cryptography>=46.0.3\nopentelemetry-instrumentation-aiohttp>=0.42b0\nbcc>=0.18.0\nflask==3.0.0\n"
+    )
+    head = parse_requirements(
+        "r.txt", "cryptography>=45.0.0\nopentelemetry-instrumentation-aiohttp==0.41b0\nflask==3.0.3\nhttpx\n"
+    )
     changes = {c.name: c for c in diff_files(base, head)}
     assert changes["cryptography"].kind is ChangeKind.DOWNGRADED and changes["cryptography"].specifier
     assert changes["cryptography"].major
@@ -36,7 +40,11 @@ def test_lock_versions_per_package_and_several_versions() -> None:
     base = parse_cargo_lock("Cargo.lock", corpus_text("c016/base/Cargo.lock"))
     head = parse_cargo_lock("Cargo.lock", corpus_text("c016/head/Cargo.lock"))
     changes = {c.name: c for c in diff_files(base, head)}
-    assert (changes["bytes"].base, changes["bytes"].head, changes["bytes"].kind) == ("1.9.0", "1.10.0", ChangeKind.UPGRADED)
+    assert (changes["bytes"].base, changes["bytes"].head, changes["bytes"].kind) == (
+        "1.9.0",
+        "1.10.0",
+        ChangeKind.UPGRADED,
+    )
     assert changes["derive_more"].major and changes["derive_more"].direct
     assert changes["winnow"].direct is False
 

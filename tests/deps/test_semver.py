@@ -76,7 +76,16 @@ def test_range_floor_and_upper_bound(spec: str, floor: str, bounded: bool) -> No
 
 
 def test_precedence_follows_semver_org() -> None:
-    ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0"]
+    ordered = [
+        "1.0.0-alpha",
+        "1.0.0-alpha.1",
+        "1.0.0-alpha.beta",
+        "1.0.0-beta",
+        "1.0.0-beta.2",
+        "1.0.0-beta.11",
+        "1.0.0-rc.1",
+        "1.0.0",
+    ]
     keys = [parse_version(v).key() for v in ordered]  # type: ignore[union-attr]
     assert keys == sorted(keys)
     assert parse_version("1.0.0+build.1").key() == parse_version("1.0.0").key()  # type: ignore[union-attr]

@@ -35,7 +35,10 @@ def test_hit_a_lock_downgrade_once_when_the_manifest_reports_it(make_repo: GitRe
 
 def test_hit_a_transitive_lock_downgrade(make_repo: GitRepoFactory) -> None:
     def lock(version: str) -> str:
-        return f'[[package]]\nname = "app"\nversion = "0.1.0"\n\n[[package]]\nname = "itoa"\nversion = "{version}"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n'
+        return (
+            '[[package]]\nname = "app"\nversion = "0.1.0"\n\n[[package]]\nname = "itoa"\n'
+            f'version = "{version}"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n'
+        )
 
     result = review(make_repo, {"Cargo.lock": lock("1.0.11")}, {"Cargo.lock": lock("1.0.9")})
     (finding,) = findings(result, "DH401")

@@ -72,13 +72,24 @@ def test_dh404_node_cargo_and_go(make_repo: GitRepoFactory) -> None:
     package = '{\n  "dependencies": {\n    "lodash": "^4.17.21"\n  }\n}\n'
     yarn = 'lodash@^4.17.20:\n  version "4.17.21"\n'
     cargo = '[package]\nname = "app"\n\n[dependencies]\nserde = "1.0.200"\n'
-    cargo_lock = '[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = ["serde"]\n\n[[package]]\nname = "serde"\nversion = "1.0.197"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n'
+    cargo_lock = (
+        '[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = ["serde"]\n\n[[package]]\n'
+        'name = "serde"\nversion = "1.0.197"\n'
+        'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
+    )
     go_mod = "module x\n\nrequire github.com/google/uuid v1.6.0\n"
     go_sum = "github.com/google/uuid v1.5.0 h1:abc=\ngithub.com/google/uuid v1.5.0/go.mod h1:def=\n"
     result = review(
         make_repo,
         {"web/yarn.lock": yarn, "rs/Cargo.lock": cargo_lock, "go/go.sum": go_sum},
-        {"web/package.json": package, "web/yarn.lock": yarn, "rs/Cargo.toml": cargo, "rs/Cargo.lock": cargo_lock, "go/go.mod": go_mod, "go/go.sum": go_sum},
+        {
+            "web/package.json": package,
+            "web/yarn.lock": yarn,
+            "rs/Cargo.toml": cargo,
+            "rs/Cargo.lock": cargo_lock,
+            "go/go.mod": go_mod,
+            "go/go.sum": go_sum,
+        },
     )
     assert sorted((f.path, f.line, f.message.split(":")[0]) for f in findings(result, "DH404")) == [
         ("go/go.mod", 3, "go.sum has no checksum for github.com/google/uuid v1.6.0"),

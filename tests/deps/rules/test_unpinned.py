@@ -30,9 +30,7 @@ def test_miss_when_a_constraints_file_or_compiled_requirements_pin_them(make_rep
         },
     )
     assert [f.path for f in findings(result, "DH402")] == ["requirements.in"]
-    result = review(
-        make_repo, {}, {"requirements.in": "fastapi>=0.110\n", "requirements.txt": "fastapi==0.111.0\n"}
-    )
+    result = review(make_repo, {}, {"requirements.in": "fastapi>=0.110\n", "requirements.txt": "fastapi==0.111.0\n"})
     assert findings(result, "DH402") == []
 
 
@@ -46,6 +44,9 @@ def test_miss_for_libraries_and_locked_applications(make_repo: GitRepoFactory) -
 
 
 def test_private_package_json_without_a_lock(make_repo: GitRepoFactory) -> None:
-    package = '{\n  "private": true,\n  "dependencies": {\n    "express": "*",\n    "lodash": "^4.17.21",\n    "pg": ">=8"\n  }\n}\n'
+    package = (
+        '{\n  "private": true,\n  "dependencies": {\n    "express": "*",\n'
+        '    "lodash": "^4.17.21",\n    "pg": ">=8"\n  }\n}\n'
+    )
     result = review(make_repo, {}, {"package.json": package})
     assert [f.line for f in findings(result, "DH402")] == [4, 6]

@@ -14,7 +14,9 @@ def test_hit_branches_tags_and_unhashed_urls(make_repo: GitRepoFactory) -> None:
         "https://example.com/d-1.0.tar.gz#sha256=abc123\n"
     )
     cargo = '[package]\nname = "x"\n\n[dependencies]\nfork = { git = "https://github.com/org/fork", tag = "v1" }\n'
-    package = '{\n  "dependencies": {\n    "pad": "github:org/pad#v1.3.0",\n    "ok": "github:org/ok#' + SHA + '"\n  }\n}\n'
+    package = (
+        '{\n  "dependencies": {\n    "pad": "github:org/pad#v1.3.0",\n    "ok": "github:org/ok#' + SHA + '"\n  }\n}\n'
+    )
     result = review(make_repo, {}, {"requirements.txt": requirements, "Cargo.toml": cargo, "package.json": package})
     assert sorted((f.path, f.line) for f in findings(result, "DH406")) == [
         ("Cargo.toml", 5),
