@@ -10,8 +10,8 @@ import posixpath
 from dataclasses import dataclass, field, replace
 
 from bot.changes import ChangedFile, ChangeSet
-from bot.deps.model import ParsedFile
-from bot.deps.parse import parse_file
+from bot.deps.model import ParsedFile, ParseError
+from bot.deps.parse import LOCK_FORMATS, parse_file
 from bot.deps.pyver import normalize_name
 from bot.filekinds import classify
 
@@ -42,12 +42,15 @@ class Side:
     side: str
     """"base" or "head"."""
     _changed: dict[str, ChangedFile] = field(default_factory=dict)
+    _added: set[str] = field(default_factory=set)
     _parsed: dict[str, ParsedFile | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for changed in self.changes.files:
             key = (changed.old_path or changed.path) if self.side == "base" else changed.path
             self._changed[key] = changed
+            if changed.status in ("added", "copied") or (changed.old_path and changed.old_path != changed.path):
+                self._added.add(changed.path)
 
     def changed(self, path: str) -> ChangedFile | None:
         return self._changed.get(path)
@@ -56,15 +59,33 @@ class Side:
         changed = self._changed.get(path)
         if changed is not None:
             return changed.base_text if self.side == "base" else changed.head_text
-        if self.side == "base" and any(c.path == path and c.status in ("added", "copied") for c in self.changes.files):
+        if self.side == "base" and path in self._added:
             return None
         return self.changes.tree.read(path) if self.changes.tree.exists(path) else None
 
+    def exists(self, path: str) -> bool:
+        changed = self._changed.get(path)
+        if changed is not None:
+            return (changed.base_text if self.side == "base" else changed.head_text) is not None or not changed.deleted
+        return not (self.side == "base" and path in self._added) and self.changes.tree.exists(path)
+
     def parsed(self, path: str) -> ParsedFile | None:
+        """The file parsed; None when it does not exist. A file that exists but cannot be read (over
+        max-file-bytes, binary) is a ParsedFile with an error, so it still counts as present."""
         if path not in self._parsed:
             kind = classify(path)
             text = self.text(path)
-            self._parsed[path] = parse_file(path, kind.format, text) if kind and text is not None else None
+            if kind is None or kind.family.value != "dependency":
+                self._parsed[path] = None
+            elif text is not None:
+                self._parsed[path] = parse_file(path, kind.format, text)
+            elif self.exists(path):
+                unread = ParseError(1, "not read (binary or over max-file-bytes)")
+                self._parsed[path] = ParsedFile(
+                    path, kind.format, kind.ecosystem, kind.format in LOCK_FORMATS, error=unread
+                )
+            else:
+                self._parsed[path] = None
         return self._parsed[path]
 
     def lock_for(self, manifest: ParsedFile) -> ParsedFile | None:

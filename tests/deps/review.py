@@ -17,10 +17,12 @@ def review(
     base: dict[str, FileContent],
     head: dict[str, FileContent],
     config: Config | None = None,
+    max_file_bytes: int | None = None,
 ) -> Review:
     repo = make_repo(base, head)
     git = GitRepo(repo.path)
-    changes = build_changeset(git, resolve_range(git, repo.base, repo.head))
+    commits = resolve_range(git, repo.base, repo.head)
+    changes = build_changeset(git, commits, max_file_bytes) if max_file_bytes else build_changeset(git, commits)
     return run_review(changes, config or Config(), ReviewOptions(build=False, scan=False))
 
 

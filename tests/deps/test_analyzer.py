@@ -101,3 +101,19 @@ def test_whole_corpus_reviews_without_errors_and_findings_sit_on_real_lines(make
         for finding in deps.findings:
             text = head[finding.path].decode("utf-8", "replace")
             assert finding.line is not None and 1 <= finding.line <= len(text.split("\n")), (case, finding)
+
+
+def test_a_lock_file_over_the_size_limit_still_counts_as_present(make_repo: GitRepoFactory) -> None:
+    application = '[project]\nname = "app"\ndependencies = ["requests>={floor}"]\n'
+    big_lock = "version = 1\n" + "# padding\n" * 500
+    result = review(
+        make_repo,
+        {"pyproject.toml": application.format(floor="2.31"), "uv.lock": big_lock},
+        {"pyproject.toml": application.format(floor="2.32"), "uv.lock": big_lock},
+        max_file_bytes=1000,
+    )
+    deps = section(result)
+    assert [f.rule for f in deps.findings] == ["DH403"]  # stale lock; no DH402 (a lock exists), no DH404
+    result = review(make_repo, {"uv.lock": big_lock}, {"uv.lock": big_lock + "# more\n"}, max_file_bytes=1000)
+    assert any("not read" in note for note in section(result).notes)
+    assert section(result).findings == ()
