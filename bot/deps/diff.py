@@ -136,6 +136,10 @@ def _classify(
         return ChangeKind.ADDED, False, False
     if not after:
         return ChangeKind.REMOVED, False, False
+    if is_lock:
+        before, after = _replaced_versions(before, after)
+        if not before or not after:
+            return ChangeKind.CHANGED, False, False  # versions dropped or added beside the others
     old, new = _point(ecosystem, is_lock, before), _point(ecosystem, is_lock, after)
     specifier = not is_lock and not (_all_exact(ecosystem, before) and _all_exact(ecosystem, after))
     if old is None or new is None:
@@ -145,6 +149,15 @@ def _classify(
     if order is None or order == 0:
         return ChangeKind.CHANGED, major, specifier
     return (ChangeKind.UPGRADED if order > 0 else ChangeKind.DOWNGRADED), major, specifier
+
+
+def _replaced_versions(before: list[Dependency], after: list[Dependency]) -> tuple[list[Dependency], list[Dependency]]:
+    """A lock may hold several versions of a package: compare only the ones that went and came."""
+    old = {d.version or d.spec for d in before}
+    new = {d.version or d.spec for d in after}
+    return [d for d in before if (d.version or d.spec) not in new], [
+        d for d in after if (d.version or d.spec) not in old
+    ]
 
 
 def _point(ecosystem: str, is_lock: bool, entries: list[Dependency]) -> str | None:

@@ -79,3 +79,19 @@ def test_added_and_removed_files() -> None:
     head = parse_requirements("r.txt", "flask==3.0.3\n")
     assert kinds(diff_files(None, head)) == {"flask": "added"}
     assert kinds(diff_files(head, None)) == {"flask": "removed"}
+
+
+def test_a_lock_dropping_one_of_several_versions_is_no_downgrade() -> None:
+    def lock(*versions: str) -> str:
+        return "".join(f'lodash@^{v}:\n  version "{v}"\n\n' for v in versions)
+
+    from bot.deps.node.yarn_lock import parse_yarn_lock
+
+    dropped = diff_files(
+        parse_yarn_lock("yarn.lock", lock("1.1.0", "4.0.0")), parse_yarn_lock("yarn.lock", lock("1.1.0"))
+    )
+    assert [(c.kind, c.base, c.head) for c in dropped] == [(ChangeKind.CHANGED, "1.1.0, 4.0.0", "1.1.0")]
+    bumped = diff_files(
+        parse_yarn_lock("yarn.lock", lock("1.1.0", "4.0.0")), parse_yarn_lock("yarn.lock", lock("1.1.0", "4.1.0"))
+    )
+    assert [c.kind for c in bumped] == [ChangeKind.UPGRADED]
