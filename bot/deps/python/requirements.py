@@ -53,7 +53,7 @@ def parse_requirements(path: str, text: str) -> ParsedFile:
     dependencies: list[Dependency] = []
     includes: list[Include] = []
     for logical in logical_lines(text):
-        words = _split(logical.text)
+        words = _split(logical.text) if logical.text.startswith("-") else logical.text.split()
         if words is None:
             return failed(path, "requirements", "python", False, logical.start, "unbalanced quotes")
         if not words:
