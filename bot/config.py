@@ -9,6 +9,9 @@ ignore-paths: ["examples/**"] # globs of files not to review
 trusted-registries: [ghcr.io, docker.io]
 max-file-bytes: 67108864      # files above this are noted, not read
 image: {max-images: 4, budget: {max-growth-mb: 50}}   # image builds: see bot/image/settings.py
+dependencies:
+  unpinned: medium            # DH402 severity for a requirement with no version at all
+  open-ended: low             # DH402 severity for a lower bound with no upper bound
 ```
 """
 
@@ -29,8 +32,9 @@ from bot.image.settings import ImageSettings, read_image_settings
 from bot.model import Severity
 
 CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
-_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes", "image")
+_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes", "image", "dependencies")
 _RULE_KEYS = ("disable", "severity")
+_DEPENDENCY_KEYS = ("unpinned", "open-ended")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,10 @@ class Config:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     source: str | None = None
     image: ImageSettings = field(default_factory=ImageSettings)
+    unpinned_severity: Severity = Severity.MEDIUM
+    """DH402 for a requirement that names no version (`torch`, `"*"`)."""
+    open_ended_severity: Severity = Severity.LOW
+    """DH402 for a requirement with a lower bound and no upper bound (`torch>=2.0`)."""
 
     def is_ignored_path(self, path: str) -> bool:
         return any(glob_matches(pattern, path) for pattern in self.ignore_paths)
@@ -141,10 +149,31 @@ class _Reader:
             max_file_bytes=self.positive_int(data, "max-file-bytes", DEFAULT_MAX_FILE_BYTES),
             source=self.path,
             image=read_image_settings(data.get("image"), data, self.problem_at),
+            **self.dependency_settings(data),
         )
 
     def problem_at(self, mapping: Any, key: Any, message: str) -> None:
         self.problem(_key_line(mapping, key), message)
+
+    def dependency_settings(self, data: Any) -> dict[str, Severity]:
+        section = data.get("dependencies")
+        if section is None:
+            return {}
+        if not isinstance(section, dict):
+            self.problem(
+                _key_line(data, "dependencies"), "'dependencies' must be a mapping with 'unpinned' and 'open-ended'"
+            )
+            return {}
+        for key in section:
+            if key not in _DEPENDENCY_KEYS:
+                self.problem(
+                    _key_line(section, key),
+                    f"unknown key dependencies.{key}{_did_you_mean(str(key), _DEPENDENCY_KEYS)}",
+                )
+        return {
+            "unpinned_severity": self.severity(section, "unpinned", Severity.MEDIUM),
+            "open_ended_severity": self.severity(section, "open-ended", Severity.LOW),
+        }
 
     def severity(self, data: Any, key: str, default: Severity) -> Severity:
         if key not in data:
