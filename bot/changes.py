@@ -139,7 +139,9 @@ def build_changeset(repo: GitRepo, commits: ResolvedRange, max_file_bytes: int =
     readable = [blob for blob, size in sizes.items() if size <= max_file_bytes]
     contents = repo.read_blobs(readable)
     head_paths = [c.path for c in raw if c.status != "D" and c.new_mode.startswith("100")]
-    added = repo.added_lines(commits.base, commits.head, head_paths) if head_paths else {}
+    old_paths = [c.old_path for c in raw if c.old_path and c.status != "D" and c.new_mode.startswith("100")]
+    # a rename is only seen as one when both of its paths are in the pathspec
+    added = repo.added_lines(commits.base, commits.head, head_paths + old_paths) if head_paths else {}
     files = tuple(
         _changed_file(change, contents, sizes, added.get(change.path, set()), max_file_bytes)
         for change in sorted(raw, key=lambda c: c.path)

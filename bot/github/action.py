@@ -151,7 +151,6 @@ class _Action:
         if not self.inputs.github_token:
             self.log.warning("no github-token: the review is in the job summary only")
             return None
-        paths = [f.path for f in review.files if f.status != "deleted"]
         request = PublishRequest(
             repository=self.env.repository,
             number=target.number,
@@ -160,7 +159,7 @@ class _Action:
             comment=self.inputs.comment,
             suggestions=self.inputs.suggestions,
             check=self.inputs.check,
-            diffmap=diffmap_from_git(repo, review.base, review.head, paths),
+            diffmap=diffmap_from_git(repo, review.base, review.head, review.files),
             where_full=where_full(self.env),
             run_url=self.env.run_url,
             run_key=self.env.run_key,

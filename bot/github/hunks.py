@@ -8,11 +8,12 @@ no API call) or from the PR files API's `patch` (`dockhand publish`, which has n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.git import GitRepo, hunk_new_range
+from bot.model import ReviewedFile
 
 GITHUB_DIFF_CONTEXT = 3
 
@@ -31,8 +32,12 @@ class DiffMap:
         return hunk is not None and start <= end <= hunk[1]
 
 
-def diffmap_from_git(repo: GitRepo, base: str, head: str, paths: Sequence[str]) -> DiffMap:
-    ranges = repo.hunks(base, head, list(paths), GITHUB_DIFF_CONTEXT) if paths else {}
+def diffmap_from_git(repo: GitRepo, base: str, head: str, files: Iterable[ReviewedFile]) -> DiffMap:
+    """The hunks of the reviewed files; a renamed file's old path goes in the pathspec too, or
+    git would show it as a new file and every line would look commentable."""
+    kept = [f for f in files if f.status != "deleted"]
+    paths = [f.path for f in kept] + [f.old_path for f in kept if f.old_path]
+    ranges = repo.hunks(base, head, paths, GITHUB_DIFF_CONTEXT) if paths else {}
     return DiffMap({path: tuple(found) for path, found in ranges.items()})
 
 

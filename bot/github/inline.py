@@ -123,11 +123,16 @@ def publish_inline(
 
 
 def list_existing(pull: PullRequest, identity: Identity, retrier: Retrier) -> list[ExistingComment]:
+    """dockhand's own inline comments (it never replies, so a reply is never one of them).
+
+    Only fields every listed comment has are read: a missing one would make PyGithub fetch
+    each comment again.
+    """
     def read() -> list[ExistingComment]:
         found: list[ExistingComment] = []
         for comment in pull.get_review_comments():
             marker = inline_marker(comment.body)
-            if marker is not None and comment.in_reply_to_id is None and identity.wrote(comment.user):
+            if marker is not None and identity.wrote(comment.user):
                 found.append(ExistingComment(marker.fingerprint, marker.resolved, comment))
         return found
 

@@ -154,6 +154,8 @@ class FakeGitHub:
         return pull
 
     def inject(self, method: str, path: str, kind: str, **options: Any) -> Fault:
+        if kind == "rate_limit":
+            options.setdefault("status", 403)
         fault = Fault(method, re.compile(path), kind, **options)
         with self._lock:
             self.faults.append(fault)
@@ -804,7 +806,7 @@ def pull_files(repo: Path, base: str, head: str) -> list[dict[str, Any]]:
             elif text.startswith("rename to "):
                 new = text[len("rename to ") :]
             elif text.startswith("+++ b/"):
-                new = text[len("+++ b/") :]
+                new = text[len("+++ b/") :].removesuffix("\t")  # git ends names with spaces with a tab
             elif text.startswith("--- a/") and new is None:
                 new = text[len("--- a/") :]
             elif text.startswith("index "):
