@@ -90,7 +90,8 @@ def _suggestion(value: Any) -> Suggestion | None:
     start, end = _line(data, "start"), _line(data, "end")
     if start is None or end is None or end < start:
         raise ReportError("a suggestion needs start <= end")
-    return Suggestion(start, end, _str(data, "replacement"))
+    original = data.get("original", "")
+    return Suggestion(start, end, _str(data, "replacement"), original if isinstance(original, str) else "")
 
 
 def _file(item: Any) -> ReviewedFile:

@@ -23,7 +23,12 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "new": finding.new,
         "message": finding.message,
         "suggestion": (
-            {"start": suggestion.start, "end": suggestion.end, "replacement": suggestion.replacement}
+            {
+                "start": suggestion.start,
+                "end": suggestion.end,
+                "replacement": suggestion.replacement,
+                "original": suggestion.original,
+            }
             if suggestion
             else None
         ),
