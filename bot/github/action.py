@@ -40,7 +40,7 @@ from bot.report.markdown import render_markdown
 from bot.report.sarif import render_sarif
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
-REPORT_DIR = ".dockhand"
+REPORT_DIR = "dockhand-report"
 FORK_SAFE_HELP = (
     "To publish reviews of pull requests from forks, use the fork-safe pair of workflows: this job "
     "uploads the review JSON (the json-path output) as an artifact, and a workflow_run job downloads it "
@@ -196,7 +196,7 @@ class _Action:
 
 
 def write_reports(workspace: Path, review: Review) -> dict[str, str]:
-    """report.md, review.json and review.sarif in `.dockhand/` of the workspace (git-ignored);
+    """report.md, review.json and review.sarif in `dockhand-report/` of the workspace (git-ignored);
     paths relative to the workspace, so later steps (upload-artifact, upload-sarif) find them."""
     folder = workspace / REPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)

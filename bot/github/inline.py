@@ -128,6 +128,7 @@ def list_existing(pull: PullRequest, identity: Identity, retrier: Retrier) -> li
     Only fields every listed comment has are read: a missing one would make PyGithub fetch
     each comment again.
     """
+
     def read() -> list[ExistingComment]:
         found: list[ExistingComment] = []
         for comment in pull.get_review_comments():

@@ -169,7 +169,7 @@ def test_ten_runs_with_changing_heads_keep_one_comment_and_no_duplicates(
     assert len(live) == len(set(live)), Counter(live)
     assert len(github.reviews[7]) <= 10
     # every live inline comment is a finding of the last head; the others were marked resolved
-    last = json.loads(Path(action.repo.path, ".dockhand/review.json").read_text())
+    last = json.loads(Path(action.repo.path, "dockhand-report/review.json").read_text())
     assert sorted(live) == sorted(f["fingerprint"] for f in last["findings"] if f["in_diff"] or f["new"])
     assert any(inline_marker(c["body"]).resolved for c in github.review_comments[7])  # type: ignore[union-attr]
     assert codes[4] == 0 and codes[0] == 1

@@ -31,7 +31,14 @@ def test_the_copies_equal_the_shared_contract(name: str) -> None:
 
 
 def client(fake: FakeGitHub) -> Github:
-    return Github(auth=Auth.Token(TOKEN), base_url=fake.url, retry=0, lazy=True, seconds_between_writes=None)
+    return Github(
+        auth=Auth.Token(TOKEN),
+        base_url=fake.url,
+        retry=0,
+        lazy=True,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+    )
 
 
 def test_the_fake_refuses_what_github_refuses() -> None:
@@ -67,7 +74,7 @@ def test_lists_are_paginated_with_link_headers() -> None:
             from tests.support.fake_github import PR_AUTHOR
 
             fake.add_issue_comment(7, f"comment {n}", PR_AUTHOR)
-        gh = Github(auth=Auth.Token(TOKEN), base_url=fake.url, retry=0, lazy=True, per_page=100)
+        gh = client(fake)
         bodies = [c.body for c in gh.get_repo(fake.repository).get_issue(7).get_comments()]
         assert bodies == [f"comment {n}" for n in range(250)]
         assert [c.query.get("page", "1") for c in fake.calls] == ["1", "2", "3"]

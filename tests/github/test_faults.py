@@ -136,5 +136,5 @@ def test_a_read_only_token_fails_nothing(scenario: ScenarioFactory, github: Fake
     assert "dockhand publish --from review.json" in result.log
     assert "::error file=Dockerfile,line=1,endLine=1,title=dockhand DH101 (high)::" in result.log
     assert "::warning file=Dockerfile,line=4" in result.log
-    assert "NO-GO" in result.summary and result.outputs["json-path"] == ".dockhand/review.json"
+    assert "NO-GO" in result.summary and result.outputs["json-path"] == "dockhand-report/review.json"
     assert "pull request from the fork someone/octo-repo" in result.summary

@@ -60,7 +60,7 @@ def test_outputs_use_the_multiline_form_and_read_sections(tmp_path: Path) -> Non
         Section("image", "Images", data={"size_delta_bytes": -2048}),
         Section("scan", "Vulnerabilities", data={"new_vulnerabilities": 3}),
     )
-    outputs = review_outputs(review([finding(Severity.HIGH)], sections), {"report-path": ".dockhand/report.md"})
+    outputs = review_outputs(review([finding(Severity.HIGH)], sections), {"report-path": "dockhand-report/report.md"})
     path = tmp_path / "output"
     write_outputs(path, outputs)
     assert read_outputs(path) == {
@@ -73,5 +73,5 @@ def test_outputs_use_the_multiline_form_and_read_sections(tmp_path: Path) -> Non
         "info": "0",
         "size-delta-bytes": "-2048",
         "new-vulnerabilities": "3",
-        "report-path": ".dockhand/report.md",
+        "report-path": "dockhand-report/report.md",
     }

@@ -12,7 +12,6 @@ from bot.report.json_report import render_json
 from bot.report.markdown import render_markdown
 from bot.rule import DOCS_URL
 
-
 ROOT_DOCS = f"{DOCS_URL}#dh101-root-user"
 
 
