@@ -36,6 +36,7 @@ def client(fake: FakeGitHub) -> Github:
         base_url=fake.url,
         retry=0,
         lazy=True,
+        per_page=100,
         seconds_between_requests=None,
         seconds_between_writes=None,
     )
