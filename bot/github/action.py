@@ -164,7 +164,10 @@ class _Action:
             run_url=self.env.run_url,
             run_key=self.env.run_key,
         )
-        return publish(self.client(), self.inputs.github_token, request, retrier)
+        try:
+            return publish(self.client(), self.inputs.github_token, request, retrier)
+        except Exception as error:  # noqa: BLE001 - a bug in publishing must not lose the report files and outputs
+            return PublishOutcome(failures=[f"internal error while publishing: {type(error).__name__}: {error}"])
 
     def client(self) -> Github:
         if not self.inputs.github_token:

@@ -75,7 +75,11 @@ def publish(client: Github, token: str, request: PublishRequest, retrier: Retrie
     outcome = PublishOutcome()
     repo = client.get_repo(request.repository)
     pull = repo.get_pull(request.number)
-    identity = resolve_identity(client, token, retrier)
+    try:
+        identity = resolve_identity(client, token, retrier)
+    except (GitHubUnavailable, GithubException) as error:
+        outcome.failures.append(f"cannot tell which comments are dockhand's, so nothing was edited: {error}")
+        return outcome
     review = request.review
     plan = InlinePlan()
 

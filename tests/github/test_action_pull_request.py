@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.github.bodies import inline_marker
 from bot.report.markdown import MARKER
-from tests.github.conftest import ScenarioFactory
+from tests.github.conftest import BASE_DOCKERFILE, HEAD_DOCKERFILE, ScenarioFactory
 from tests.support.fake_github import BOT, PR_AUTHOR, FakeGitHub
 
 GOOD_DOCKERFILE = """\
@@ -280,3 +280,44 @@ def test_a_huge_report_is_shortened_in_the_comment_and_whole_in_the_summary(
     assert body.index("DH101") < body.index("DH105")  # the most severe first
     assert len(result.summary.encode()) > 65536 and "package-with-a-rather-long-name-number-699" in result.summary
     assert len(github.check_runs[0]["output"]["summary"]) <= 65535
+
+
+def test_a_broken_config_file_is_an_error_at_its_line(scenario: ScenarioFactory, github: FakeGitHub) -> None:
+    action = scenario(head={"Dockerfile": HEAD_DOCKERFILE, ".github/dockhand.yml": "fail-on: high\nrulez: {}\n"})
+    result = action.run()
+    assert result.code == 2
+    assert "::error file=.github/dockhand.yml,line=2::config: unknown key 'rulez' (did you mean 'rules'?)" in result.log
+    assert github.calls == []
+
+
+def test_working_directory_names_the_repository_inside_the_workspace(
+    scenario: ScenarioFactory, github: FakeGitHub
+) -> None:
+    action = scenario()
+    workspace = action.repo.path.parent
+    result = action.run(GITHUB_WORKSPACE=str(workspace), **{"INPUT_WORKING-DIRECTORY": action.repo.path.name})
+    assert result.code == 1 and len(github.sticky_comments(7, MARKER)) == 1
+    assert (workspace / result.outputs["report-path"]).is_file()
+
+
+def test_the_comment_is_updated_when_the_docker_files_are_gone_from_the_change(
+    scenario: ScenarioFactory, github: FakeGitHub
+) -> None:
+    action = scenario()
+    action.run()
+    action.push({"Dockerfile": BASE_DOCKERFILE})
+    assert action.run().code == 0
+    [comment] = github.issue_comments[7]
+    assert "No Docker or dependency files changed" in comment["body"]
+
+
+def test_when_the_token_s_account_cannot_be_read_nothing_is_edited(
+    scenario: ScenarioFactory, github: FakeGitHub
+) -> None:
+    from tests.support.fake_github import PAT
+
+    action = scenario(inputs={"INPUT_GITHUB-TOKEN": PAT})
+    github.inject("GET", r"^/user$", "error", status=502, times=100)
+    result = action.run()
+    assert result.code == 2 and "cannot tell which comments are dockhand's" in result.log
+    assert github.requests("POST") == [] and result.outputs["verdict"] == "fail"
