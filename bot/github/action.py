@@ -68,6 +68,9 @@ def run_action(environ: Mapping[str, str], runtime: Runtime | None = None) -> in
     except (ActionError, GitError, UsageError, GitHubUnavailable, PermissionDenied) as error:
         log.error(str(error))
         return EXIT_ERROR
+    except OSError as error:
+        log.error(f"cannot write {error.filename}: {error.strerror}")
+        return EXIT_ERROR
     except ConfigError as error:
         for problem in error.problems:
             log.error(f"config: {problem.message}", file=problem.path, line=problem.line)

@@ -277,6 +277,14 @@ class FakeGitHub:
             return 404, {"message": "Not Found", "documentation_url": DOCS}, {}
         return handler(self, operation.params, query, body, account, token)
 
+    def _refuse_others(self, account: Account, item: dict[str, Any], verb: str) -> Response | None:
+        """GitHub lets an integration change only what it wrote; dockhand must never try otherwise."""
+        author = item["user"]["login"]
+        if author == account.login:
+            return None
+        self.violations.append(f"dockhand {verb} a comment by {author}")
+        return 403, {"message": "Resource not accessible by integration", "documentation_url": DOCS}, {}
+
     def _pull(self, params: dict[str, str]) -> FakePull | None:
         return self.pulls.get(int(params.get("pull_number") or params.get("issue_number") or 0))
 
@@ -408,9 +416,9 @@ class FakeGitHub:
         comment = self._find_issue_comment(int(params["comment_id"]))
         if comment is None:
             return _not_found()
-        if comment["user"]["login"] != account.login:
-            self.violations.append(f"dockhand edited a comment by {comment['user']['login']}")
-            return 403, {"message": "Resource not accessible by integration", "documentation_url": DOCS}, {}
+        refused = self._refuse_others(account, comment, "edited")
+        if refused:
+            return refused
         if len(body["body"]) > 65536:
             return _too_long("IssueComment")
         comment.update(body=body["body"], updated_at=self._now())
@@ -422,9 +430,9 @@ class FakeGitHub:
         comment = self._find_issue_comment(int(params["comment_id"]))
         if comment is None:
             return _not_found()
-        if comment["user"]["login"] != account.login:
-            self.violations.append(f"dockhand deleted a comment by {comment['user']['login']}")
-            return 403, {"message": "Resource not accessible by integration", "documentation_url": DOCS}, {}
+        refused = self._refuse_others(account, comment, "deleted")
+        if refused:
+            return refused
         for comments in self.issue_comments.values():
             if comment in comments:
                 comments.remove(comment)
@@ -439,9 +447,9 @@ class FakeGitHub:
         )
         if found is None:
             return _not_found()
-        if found["user"]["login"] != account.login:
-            self.violations.append(f"dockhand edited a review comment by {found['user']['login']}")
-            return 403, {"message": "Resource not accessible by integration", "documentation_url": DOCS}, {}
+        refused = self._refuse_others(account, found, "edited")
+        if refused:
+            return refused
         found.update(body=body["body"], updated_at=self._now())
         return 200, self._review_comment_view(found), {}
 
