@@ -90,8 +90,7 @@ def _suggestion(value: Any) -> Suggestion | None:
     start, end = _line(data, "start"), _line(data, "end")
     if start is None or end is None or end < start:
         raise ReportError("a suggestion needs start <= end")
-    original = data.get("original", "")
-    return Suggestion(start, end, _str(data, "replacement"), original if isinstance(original, str) else "")
+    return Suggestion(start, end, _str(data, "replacement"))  # JSON has no `original` (it may be secret)
 
 
 def _file(item: Any) -> ReviewedFile:

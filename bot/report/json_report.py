@@ -23,12 +23,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "new": finding.new,
         "message": finding.message,
         "suggestion": (
-            {
-                "start": suggestion.start,
-                "end": suggestion.end,
-                "replacement": suggestion.replacement,
-                "original": suggestion.original,
-            }
+            {"start": suggestion.start, "end": suggestion.end, "replacement": suggestion.replacement}
             if suggestion
             else None
         ),
