@@ -143,6 +143,12 @@ def error_message(error: GithubException) -> str:
     return str(data or "")
 
 
+def is_forbidden(error: GithubException) -> bool:
+    """A 403 that is about permission, not about a rate limit."""
+    headers = {key.lower() for key in (error.headers or {})}
+    return error.status == 403 and "retry-after" not in headers and not is_secondary_rate_limit(error)
+
+
 def is_secondary_rate_limit(error: GithubException) -> bool:
     message = error_message(error).lower()
     return "secondary rate limit" in message or "abuse" in message

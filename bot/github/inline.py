@@ -18,7 +18,7 @@ from github.PullRequestComment import PullRequestComment
 from github.Repository import Repository
 
 from bot.github.bodies import inline_body, inline_marker, resolved_body, review_body
-from bot.github.client import Retrier
+from bot.github.client import PermissionDenied, Retrier
 from bot.github.hunks import DiffMap
 from bot.github.identity import Identity
 from bot.model import Finding
@@ -162,13 +162,17 @@ def resolve_gone(existing: Sequence[ExistingComment], findings: Sequence[Finding
         if alive[item.fingerprint] > 0:
             alive[item.fingerprint] -= 1
             continue
-        _edit(item.comment, resolved_body(item.comment.body, item.fingerprint, head), retrier)
-        resolved += 1
+        resolved += _edit(item.comment, resolved_body(item.comment.body, item.fingerprint, head), retrier)
     return resolved
 
 
-def _edit(comment: PullRequestComment, body: str, retrier: Retrier) -> None:
-    retrier.call("mark a resolved inline comment", lambda: comment.edit(body))
+def _edit(comment: PullRequestComment, body: str, retrier: Retrier) -> bool:
+    """False when the comment is not ours to edit (another bot's that carries our marker)."""
+    try:
+        retrier.call("mark a resolved inline comment", lambda: comment.edit(body))
+    except PermissionDenied:
+        return False
+    return True
 
 
 @dataclass

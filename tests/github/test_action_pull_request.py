@@ -321,3 +321,21 @@ def test_when_the_token_s_account_cannot_be_read_nothing_is_edited(
     result = action.run()
     assert result.code == 2 and "cannot tell which comments are dockhand's" in result.log
     assert github.requests("POST") == [] and result.outputs["verdict"] == "fail"
+
+
+def test_a_report_comment_of_another_bot_is_left_alone_after_a_token_switch(
+    scenario: ScenarioFactory, github: FakeGitHub
+) -> None:
+    from tests.support.fake_github import OTHER_BOT
+
+    action = scenario()
+    old = github.add_issue_comment(7, f"{MARKER}\nreport posted with an App token", OTHER_BOT)
+    github.add_review_comment(7, "Dockerfile", 1, "<!-- dockhand:finding 00000000000000000000 -->\nx", OTHER_BOT)
+    assert action.run().code == 1
+    assert old["body"].endswith("App token")
+    mine = [c for c in github.issue_comments[7] if c["user"]["login"] == BOT.login]
+    assert len(mine) == 1 and "NO-GO" in mine[0]["body"]
+    assert len(github.reviews[7]) == 2 and len(github.check_runs) == 1  # nothing stopped publishing
+    action.push({"README.md": "again\n"})
+    action.run()
+    assert len([c for c in github.issue_comments[7] if c["user"]["login"] == BOT.login]) == 1

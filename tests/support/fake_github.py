@@ -282,7 +282,8 @@ class FakeGitHub:
         author = item["user"]["login"]
         if author == account.login:
             return None
-        self.violations.append(f"dockhand {verb} a comment by {author}")
+        if item["user"]["type"] != "Bot":  # another bot's comment can carry our marker; a person's never counts
+            self.violations.append(f"dockhand {verb} a comment by {author}")
         return 403, {"message": "Resource not accessible by integration", "documentation_url": DOCS}, {}
 
     def _pull(self, params: dict[str, str]) -> FakePull | None:
