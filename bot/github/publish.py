@@ -18,7 +18,7 @@ from bot.github.checks import publish_check_run, publish_status
 from bot.github.client import GitHubUnavailable, PermissionDenied, Retrier, describe
 from bot.github.hunks import DiffMap, diffmap_from_files
 from bot.github.identity import resolve_identity
-from bot.github.inline import InlineOutcome, InlinePlan, plan_inline, publish_inline
+from bot.github.inline import InlineOutcome, InlinePlan, Unplaced, plan_inline, publish_inline
 from bot.github.inputs import CheckMode, CommentMode
 from bot.github.sticky import upsert_sticky
 from bot.model import Review
@@ -86,15 +86,20 @@ def publish(client: Github, token: str, request: PublishRequest, retrier: Retrie
     def from_github() -> DiffMap:
         return diffmap_from_files({"filename": f.filename, "patch": f.patch} for f in pull.get_files())
 
+    posted = False
+
     def inline() -> None:
-        nonlocal plan
+        nonlocal plan, posted
         diffmap = request.diffmap if request.diffmap is not None else retrier.call("read the files", from_github)
         plan = plan_inline(review.findings, diffmap)
         outcome.inline = publish_inline(repo, pull, request.head, review.findings, plan, identity, retrier, from_github)
+        posted = True
 
     def comment() -> None:
-        moved = [(u.finding, u.reason) for u in (*plan.unplaced, *outcome.inline.moved)]
-        extra = not_inline_block(moved, len(plan.comments) - len(outcome.inline.moved)) if request.suggestions else ""
+        failed = [] if posted else [Unplaced(c.finding, "the inline review could not be posted") for c in plan.comments]
+        moved = [(u.finding, u.reason) for u in (*plan.unplaced, *outcome.inline.moved, *failed)]
+        inline_count = len(plan.comments) - len(outcome.inline.moved) - len(failed)
+        extra = not_inline_block(moved, inline_count) if request.suggestions else ""
         body = fit_report(review, COMMENT_LIMIT, request.where_full, extra)
         outcome.comment_url = upsert_sticky(
             repo.get_issue(request.number), body, identity, retrier, create_if_missing=bool(review.files)

@@ -138,3 +138,15 @@ def test_a_read_only_token_fails_nothing(scenario: ScenarioFactory, github: Fake
     assert "::warning file=Dockerfile,line=4" in result.log
     assert "NO-GO" in result.summary and result.outputs["json-path"] == "dockhand-report/review.json"
     assert "pull request from the fork someone/octo-repo" in result.summary
+
+
+def test_when_the_review_cannot_be_posted_the_comment_lists_its_findings(
+    scenario: ScenarioFactory, github: FakeGitHub
+) -> None:
+    action = scenario()
+    github.inject("POST", REVIEWS, "error", status=502, times=100)
+    result = action.run()
+    assert result.code == 2 and github.reviews[7] == []
+    body = github.sticky_comments(7, MARKER)[0]["body"]
+    assert body.count("the inline review could not be posted") == 5
+    assert "0 findings of this change are commented inline" in body
