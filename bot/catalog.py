@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.image.rules import RULES as IMAGE_RULES
 from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
 from bot.rule import Rule
 
-ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES,)
+ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES, *IMAGE_RULES)
 
 
 def rules_by_id() -> dict[str, Rule[Any, Any]]:

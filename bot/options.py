@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.image.settings import SizeBudget
 from bot.model import Severity
-from bot.sizes import SizeBudget
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class ReviewOptions:
     scan_required: bool = False
     """`scan: true` in the action: a scan that cannot run (no Trivy, no DB) is an error, not a note."""
     size_budget: SizeBudget | None = None
-    """The action's `size-budget` input; beats the config file's budget when set."""
+    """The action's `size-budget` input: its limits beat the config file's `image.budget`."""
     trivy_cache_dir: Path | None = None
     """Trivy's `--cache-dir` (the action's `trivy-cache-dir` input)."""
+    keep_images: bool = False
+    """Keep the images built for the review (tagged `dockhand-review:...`) instead of removing them."""

@@ -1,9 +1,13 @@
-"""Sizes as people write them (`50MB`, `1.5 GiB`) and the image size budget (`+50MB,+10%,800MB`)."""
+"""Sizes as people write them (`50MB`, `1.5 GiB`) and the image size budget (`+50MB,+10%,800MB`).
+
+The action's `size-budget` input is parsed here into the config file's `image.budget` type.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from bot.image.settings import SizeBudget
 
 _UNITS = {
     "": 1,
@@ -16,15 +20,6 @@ _UNITS = {
     "GIB": 1024**3,
 }
 _SIZE = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMG]I?B|B)?$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class SizeBudget:
-    """How much an image may weigh or grow in a pull request. None: no limit of that kind."""
-
-    max_growth_bytes: int | None = None
-    max_growth_percent: float | None = None
-    max_size_bytes: int | None = None
 
 
 def parse_size(text: str) -> int:

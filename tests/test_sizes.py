@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sizes import SizeBudget, parse_size, parse_size_budget
+from bot.image.settings import SizeBudget
+from bot.sizes import parse_size, parse_size_budget
 
 
 def test_sizes() -> None:

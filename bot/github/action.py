@@ -94,12 +94,17 @@ class _Action:
         base, head = (target.base_sha, target.head_sha) if target else self.local_range()
         config = _under(root, self.inputs.config) if self.inputs.config else None
         config_from = target.base_sha if untrusted and target else None
-        review = review_repository(root, base, head, config, self.options(untrusted), config_from=config_from)
-        review = replace(review, notes=(*review.notes, *self.notes(untrusted, target)))
+        options = self.options(untrusted)
+        review = review_repository(root, base, head, config, options, config_from=config_from)
+        missing = not_run(review, options)
+        review = replace(review, notes=(*review.notes, *self.notes(untrusted, target), *missing))
         paths = write_reports(self.env.workspace, review)
         self.log.info(f"{review.verdict.value}: {review.reason} ({len(review.findings)} finding(s))")
         outcome = self.publish(repo, review, target, retrier) if target else None
-        return self.finish(review, paths, outcome)
+        code = self.finish(review, paths, outcome)
+        for problem in missing:
+            self.log.error(problem)
+        return EXIT_ERROR if missing else code
 
     def target(self, repo: GitRepo, retrier: Retrier) -> PullTarget | None:
         if self.env.event_name in PULL_REQUEST_EVENTS:
@@ -199,6 +204,19 @@ class _Action:
         if outcome and outcome.failures:
             return EXIT_ERROR
         return EXIT_POLICY if review.verdict is Verdict.FAIL else EXIT_PASS
+
+
+def not_run(review: Review, options: ReviewOptions) -> list[str]:
+    """`build: true` / `scan: true` whose analyzer could not run (its section's `data.unavailable`)."""
+    problems = []
+    for key, name, required in (("image", "build", options.build_required), ("scan", "scan", options.scan_required)):
+        if not required:
+            continue
+        section = next((s for s in review.sections if s.key == key), None)
+        reason = section.data.get("unavailable") if section else f"this dockhand has no {key} analyzer"
+        if reason:
+            problems.append(f"{name}: true, but it could not run: {reason}")
+    return problems
 
 
 def write_reports(workspace: Path, review: Review) -> dict[str, str]:

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.github.env import ActionError
+from bot.image.settings import SizeBudget
 from bot.model import Severity
-from bot.sizes import SizeBudget, parse_size_budget
+from bot.sizes import parse_size_budget
 
 INPUT_NAMES = (
     "github-token",

@@ -8,8 +8,8 @@ import pytest
 
 from bot.github.env import ActionError, GitHubEnv
 from bot.github.inputs import ActionInputs, CheckMode, CommentMode, Toggle
+from bot.image.settings import SizeBudget
 from bot.model import Severity
-from bot.sizes import SizeBudget
 from tests.support.action_run import default_inputs
 
 

@@ -1,6 +1,6 @@
 """The Dockerfile model: BuildKit's parser, exactly, plus what BuildKit checks next."""
 
-import io
+from pathlib import Path
 
 from dockerfile_parse import DockerfileParser
 
@@ -44,9 +44,9 @@ def test_heredoc_body_is_part_of_the_run_not_instructions() -> None:
     assert copy.heredocs[0].name == "CONF"
 
 
-def test_dockerfile_parse_would_read_the_heredoc_body_as_instructions() -> None:
+def test_dockerfile_parse_would_read_the_heredoc_body_as_instructions(tmp_path: Path) -> None:
     """Why dockhand does not parse with dockerfile-parse: it sees a USER that is not there."""
-    other = DockerfileParser(fileobj=io.BytesIO())  # in memory: without a file object it writes ./Dockerfile
+    other = DockerfileParser(path=str(tmp_path))  # setting .content writes a Dockerfile there
     other.content = HEREDOC
     assert "user" in [item["instruction"].lower() for item in other.structure]
 
