@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot.github.bodies import inline_marker
 from bot.report.markdown import MARKER
 from tests.github.conftest import BASE_DOCKERFILE, HEAD_DOCKERFILE, ScenarioFactory
@@ -339,3 +341,43 @@ def test_a_report_comment_of_another_bot_is_left_alone_after_a_token_switch(
     action.push({"README.md": "again\n"})
     action.run()
     assert len([c for c in github.issue_comments[7] if c["user"]["login"] == BOT.login]) == 1
+
+
+def test_build_true_fails_the_step_when_no_image_can_be_built(
+    scenario: ScenarioFactory, github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    action = scenario(inputs={"INPUT_BUILD": "true"})
+    result = action.run()
+    assert result.code == 2
+    assert "::error::build: true, but it could not run: the Docker engine does not answer" in result.log
+    assert "build: true, but it could not run" in github.sticky_comments(7, MARKER)[0]["body"]
+    assert action.run().code == 2  # and with build: auto it is a note only:
+    action.inputs["INPUT_BUILD"] = "auto"
+    assert action.run().code == 1
+
+
+def test_scan_true_fails_the_step_without_a_scanner(scenario: ScenarioFactory) -> None:
+    result = scenario(inputs={"INPUT_SCAN": "true"}).run()
+    assert result.code == 2 and "scan: true, but it could not run" in result.log
+
+
+def test_the_size_budget_input_sets_the_image_budget_s_limits() -> None:
+    from dataclasses import replace
+
+    from bot.config import Config
+    from bot.github.inputs import ActionInputs
+    from bot.image.analyzer import _with_budget
+    from bot.image.settings import SizeBudget
+    from bot.model import Severity
+    from bot.options import ReviewOptions
+
+    inputs = ActionInputs.from_environ({"INPUT_SIZE-BUDGET": "+20MB,500MB"})
+    assert inputs.size_budget == SizeBudget(max_growth_bytes=20_000_000, max_size_bytes=500_000_000)
+    config = Config()
+    config = replace(
+        config,
+        image=replace(config.image, budget=SizeBudget(max_growth_percent=5, compressed=True, severity=Severity.MEDIUM)),
+    )
+    budget = _with_budget(config, ReviewOptions(size_budget=inputs.size_budget)).image.budget
+    assert budget == SizeBudget(20_000_000, None, 500_000_000, compressed=True, severity=Severity.MEDIUM)

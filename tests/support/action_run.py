@@ -158,6 +158,8 @@ class ActionScenario:
             "GITHUB_OUTPUT": str(run_dir / "output.txt"),
             **default_inputs(),
             "INPUT_GITHUB-TOKEN": TOKEN,
+            "INPUT_BUILD": "false",  # image builds and scans have their own tests; these are about GitHub
+            "INPUT_SCAN": "false",
             **self.inputs,
         }
 
