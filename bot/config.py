@@ -8,6 +8,8 @@ rules:
 ignore-paths: ["examples/**"] # globs of files not to review
 trusted-registries: [ghcr.io, docker.io]
 max-file-bytes: 67108864      # files above this are noted, not read
+compose-sets:                 # compose files used together (`docker compose -f a -f b`)
+  - [compose.yaml, compose.prod.yaml]
 ```
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +30,7 @@ from bot.changes import DEFAULT_MAX_FILE_BYTES, HeadTree
 from bot.model import Severity
 
 CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
-_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes")
+_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes", "compose-sets")
 _RULE_KEYS = ("disable", "severity")
 
 
@@ -56,6 +59,8 @@ class Config:
     trusted_registries: tuple[str, ...] = ()
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     source: str | None = None
+    compose_sets: tuple[tuple[str, ...], ...] = ()
+    """Compose files read together, in order (repository paths), like `docker compose -f a -f b`."""
 
     def is_ignored_path(self, path: str) -> bool:
         return any(glob_matches(pattern, path) for pattern in self.ignore_paths)
@@ -137,6 +142,7 @@ class _Reader:
             trusted_registries=tuple(self.strings(data, "trusted-registries")),
             max_file_bytes=self.positive_int(data, "max-file-bytes", DEFAULT_MAX_FILE_BYTES),
             source=self.path,
+            compose_sets=self.path_lists(data, "compose-sets"),
         )
 
     def severity(self, data: Any, key: str, default: Severity) -> Severity:
@@ -185,6 +191,17 @@ class _Reader:
             except ValueError as error:
                 self.problem(_key_line(value, item), f"rules.severity.{item}: {error}")
         return result
+
+    def path_lists(self, data: Any, key: str) -> tuple[tuple[str, ...], ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(
+            isinstance(item, list) and item and all(isinstance(path, str) for path in item) for item in value
+        ):
+            self.problem(_key_line(data, key), f"'{key}' must be a list of lists of file paths")
+            return ()
+        return tuple(tuple(posixpath.normpath(path.strip()) for path in item) for item in value)
 
     def positive_int(self, data: Any, key: str, default: int) -> int:
         if key not in data:

@@ -8,7 +8,9 @@ from dataclasses import replace
 from bot.catalog import rule_codes
 from bot.changes import ChangeSet
 from bot.config import Config
+from bot.lint.compose.analyzer import analyze_compose
 from bot.lint.dockerfile.analyzer import analyze_dockerfiles
+from bot.lint.dockerignore.analyzer import analyze_dockerignore
 from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
 from bot.options import ReviewOptions
 from bot.policy import decide
@@ -19,7 +21,11 @@ from bot.workspace import Workspace
 Analyzer = Callable[[ChangeSet, Config, ReviewOptions, Workspace], Section]
 """Analyzers run in this order; a later one may use what an earlier one left in the Workspace."""
 
-ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (("dockerfile", "Dockerfiles", analyze_dockerfiles),)
+ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
+    ("dockerfile", "Dockerfiles", analyze_dockerfiles),
+    ("compose", "Compose files", analyze_compose),
+    ("dockerignore", ".dockerignore and build contexts", analyze_dockerignore),
+)
 
 
 def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None = None) -> Review:
