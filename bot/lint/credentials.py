@@ -44,6 +44,8 @@ _WEAK_MARKERS = re.compile(
 )
 _URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://(?P<user>[^/:@\s]*):(?P<password>[^@/\s]+)@", re.IGNORECASE)
 _FLAG = re.compile(r"^--?(?P<name>[A-Za-z][A-Za-z0-9_-]*)(?:=(?P<value>.*))?$", re.DOTALL)
+_FLAG_WORDS = re.compile(r"pass|secret|token|api-?key|masterauth|credential")
+_VARIABLE_ONLY = re.compile(r"\$\{?[A-Za-z_]\w*\}?")
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/env"})
 
 
@@ -57,10 +59,17 @@ def is_credential_name(name: str) -> bool:
     return any(first in _SECRET_PAIRS and second == "KEY" for first, second in itertools.pairwise(tokens))
 
 
+def is_credential_flag(name: str) -> bool:
+    """`--requirepass`, `--masterauth`, `--api-key`; not `--password-file`."""
+    lowered = name.lower().lstrip("-")
+    last = re.split(r"[-_]", lowered)[-1].upper()
+    return last not in _NOT_SECRET_LAST and (bool(_FLAG_WORDS.search(lowered)) or is_credential_name(lowered))
+
+
 def looks_like_secret_value(value: str) -> bool:
     """A value worth protecting: not empty, not a flag word, not a path, not a placeholder."""
     stripped = value.strip()
-    if stripped.lower() in _NON_VALUES or _PLACEHOLDER.match(stripped):
+    if stripped.lower() in _NON_VALUES or _PLACEHOLDER.match(stripped) or _VARIABLE_ONLY.fullmatch(stripped):
         return False
     return not stripped.startswith(("/", "./", "../", "~/"))
 
@@ -93,7 +102,7 @@ def command_credentials(words: list[str]) -> list[tuple[str, str]]:
             index += 2
             continue
         match = _FLAG.match(word)
-        if match and is_credential_name(match.group("name")):
+        if match and is_credential_flag(match.group("name")):
             value = match.group("value")
             if value is None and following is not None and not following.startswith("-"):
                 value = following

@@ -542,7 +542,7 @@ def _mounts(service: Service) -> Iterator[Mount]:
 
 def parse_volume(text: str, line: int = 0) -> Mount:
     """Short syntax `[SOURCE:]TARGET[:MODE]`; Windows drive letters stay in the source."""
-    parts = text.split(":")
+    parts = _split_colons(text)
     if len(parts) >= 2 and len(parts[0]) == 1 and parts[0].isalpha() and parts[1].startswith(("\\", "/")):
         parts = [f"{parts[0]}:{parts[1]}", *parts[2:]]
     if len(parts) == 1:

@@ -160,9 +160,7 @@ def credentials(service: Service) -> Iterator[Credential]:
     healthcheck = service.healthcheck
     if healthcheck is not None and healthcheck.test is not None:
         test = healthcheck.test
-        words = split_words(test) if isinstance(test, str) else list(test[1:] if test[:1] == ("CMD",) else test)
-        if isinstance(test, tuple) and test[:1] == ("CMD-SHELL",):
-            words = split_words(" ".join(test[1:]))
+        words = split_words(test if isinstance(test, str) else " ".join(test[1:]))
         for flag, value in command_credentials(words):
             yield Credential(f"`{flag}` in the health check", unescape(value), healthcheck.test_line, is_literal(value))
 
