@@ -166,9 +166,9 @@ def relevant_contexts(changes: ChangeSet, view: RepoView) -> list[BuildContext]:
         text = view.read(dockerfile_path)
         if text is None:
             continue
-        context = inferred_build_context(dockerfile_path, parse_dockerfile(dockerfile_path, text), view)
-        if context is not None:
-            contexts.setdefault((context.dockerfile, context.context, None), context)
+        inferred = inferred_build_context(dockerfile_path, parse_dockerfile(dockerfile_path, text), view)
+        if inferred is not None:
+            contexts.setdefault((inferred.dockerfile, inferred.context, None), inferred)
     ignores = {f.path for f in changed if f.kind.family is Family.DOCKERIGNORE}
     changed_paths = {f.path for f in changed}
     return [

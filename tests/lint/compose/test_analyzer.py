@@ -102,7 +102,10 @@ def test_a_secret_value_is_in_no_output(make_repo: GitRepoFactory) -> None:
 
 
 def test_templates_show_only_what_the_change_brings(make_repo: GitRepoFactory) -> None:
-    template = "services:\n  django:\n    image: {{ cookiecutter.project_slug }}_django\n{%- if cookiecutter.use_redis %}\n  redis:\n    image: redis\n{%- endif %}\n"
+    template = (
+        "services:\n  django:\n    image: {{ cookiecutter.project_slug }}_django\n{%- if cookiecutter.use_redis %}\n"
+        "  redis:\n    image: redis\n{%- endif %}\n"
+    )
     changed = template.replace("  django:\n", "  django:\n    privileged: true\n")
     path = "{{cookiecutter.project_slug}}/docker-compose.yml"
     result = review(make_repo, {path: template}, {path: changed})

@@ -92,7 +92,8 @@ def test_a_block_list_gets_its_type_on_a_line_of_its_own(compose: ComposeFactory
 
 def test_shell_operators_in_a_cmd_list_are_reported_without_a_guess(compose: ComposeFactory) -> None:
     case = compose(
-        'services:\n  api:\n    image: acme/api:1\n    healthcheck:\n      test: ["CMD", "curl", "-f", "x", "||", "exit", "1"]\n'
+        "services:\n  api:\n    image: acme/api:1\n    healthcheck:\n"
+        '      test: ["CMD", "curl", "-f", "x", "||", "exit", "1"]\n'
     )
     (finding,) = case.findings("DH210")
     assert finding.suggestion is None

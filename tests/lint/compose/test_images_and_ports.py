@@ -124,7 +124,8 @@ def test_an_override_file_adding_the_same_port_to_another_service(compose: Compo
     override_case = compose(
         override,
         files={
-            "compose.yaml": "services:\n  web:\n    image: nginx:1.27\n    ports: ['8080:80']\n  admin:\n    image: adminer:4\n"
+            "compose.yaml": "services:\n  web:\n    image: nginx:1.27\n    ports: ['8080:80']\n"
+            "  admin:\n    image: adminer:4\n"
         },
         path="compose.override.yaml",
     )

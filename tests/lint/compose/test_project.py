@@ -16,7 +16,8 @@ def test_override_files_merge_into_whole_services(compose: ComposeFactory) -> No
         "services:\n  api:\n    environment: [DEBUG=1]\n    ports: ['8000:8000']\n    command: [serve, --reload]\n"
     )
     case = compose(
-        "services:\n  api:\n    image: acme/api:1\n    environment: {LOG: info}\n    command: serve\n    ports: ['9000:9000']\n",
+        "services:\n  api:\n    image: acme/api:1\n    environment: {LOG: info}\n"
+        "    command: serve\n    ports: ['9000:9000']\n",
         files={"compose.override.yaml": override},
     )
     linted = case.lint()
@@ -66,7 +67,10 @@ class _NoFiles:
 def test_extends_from_another_file(compose: ComposeFactory) -> None:
     base = "services:\n  peer-base:\n    image: hyperledger/fabric-peer:2.5\n    healthcheck: {test: [CMD, 'true']}\n"
     case = compose(
-        "services:\n  peer0:\n    extends:\n      file: base/peer.yaml\n      service: peer-base\n    restart: always\n",
+        (
+            "services:\n  peer0:\n    extends:\n"
+            "      file: base/peer.yaml\n      service: peer-base\n    restart: always\n"
+        ),
         files={"base/peer.yaml": base},
     )
     linted = case.lint()

@@ -92,7 +92,10 @@ def test_references_defined_in_an_override_or_an_include_count(compose: ComposeF
         "compose.override.yaml": "volumes:\n  pgdata:\n",
         "db/compose.yaml": "services:\n  db:\n    image: postgres:16\n",
     }
-    source = "include:\n  - db/compose.yaml\nservices:\n  api:\n    image: acme/api:1\n    volumes: [pgdata:/d]\n    depends_on: [db]\n"
+    source = (
+        "include:\n  - db/compose.yaml\nservices:\n  api:\n"
+        "    image: acme/api:1\n    volumes: [pgdata:/d]\n    depends_on: [db]\n"
+    )
     assert compose(source, files=files).findings("DH215") == []
 
 
