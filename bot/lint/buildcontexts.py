@@ -127,8 +127,13 @@ def infer_context(path: str, dockerfile: Dockerfile, view: RepoView) -> str | No
             best, best_score = candidate, score
     if best_score > 0:
         return best
-    has_content = any(classify(p) is None for p in view.paths_under(directory))
+    has_content = any(not _is_docker_file(p) for p in view.paths_under(directory))
     return directory if has_content else None
+
+
+def _is_docker_file(path: str) -> bool:
+    kind = classify(path)
+    return kind is not None and kind.family in (Family.DOCKERFILE, Family.DOCKERIGNORE, Family.COMPOSE)
 
 
 def inferred_build_context(path: str, dockerfile: Dockerfile, view: RepoView) -> BuildContext | None:

@@ -1,8 +1,9 @@
 """One side (base or head) of the repository, for checks that read beyond the file they review.
 
 A compose file's review reads the Dockerfiles it builds, a Dockerfile's the context's
-.dockerignore. Those files are read as they are on the side being linted: a changed file from
-its base or head text, any other file from the head commit (unchanged, so the same on both).
+.dockerignore. Those files are read as they are on the side being linted, from that side's
+commit (git objects only, lazily): the head's tree is the ChangeSet's, the base's is read the
+same way when the base side is linted.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import posixpath
 from dataclasses import dataclass
 from functools import cached_property
 
-from bot.changes import ChangedFile, ChangeSet
+from bot.changes import ChangedFile, ChangeSet, HeadTree
 
 HEAD = "head"
 BASE = "base"
@@ -27,9 +28,7 @@ class RepoView:
         changed = self._changed.get(path)
         if changed is not None:
             return changed.head_text if self.side == HEAD else changed.base_text
-        if self.side == BASE and path in self._only_in_head:
-            return None
-        return self.changes.tree.read(path)
+        return self.tree.read(path)
 
     def exists(self, path: str) -> bool:
         return path in self.files
@@ -45,17 +44,16 @@ class RepoView:
         return sorted(path for path in self.files if path.startswith(prefix))
 
     @cached_property
+    def tree(self) -> HeadTree:
+        """The commit of this side (the head's tree is shared with the ChangeSet)."""
+        if self.side == HEAD:
+            return self.changes.tree
+        head = self.changes.tree
+        return HeadTree(head.repo, self.changes.base, head.max_bytes)
+
+    @cached_property
     def files(self) -> frozenset[str]:
-        paths = set(self.changes.tree.paths())
-        for changed in self.changes.files:
-            if self.side == BASE:
-                if changed.status in ("added", "renamed", "copied"):
-                    paths.discard(changed.path)
-                if changed.base_text is not None or changed.status == "deleted":
-                    paths.add(changed.old_path or changed.path)
-            elif changed.deleted:
-                paths.discard(changed.path)
-        return frozenset(paths)
+        return frozenset(self.tree.paths())
 
     @cached_property
     def _dirs(self) -> frozenset[str]:
@@ -69,14 +67,10 @@ class RepoView:
 
     @cached_property
     def _changed(self) -> dict[str, ChangedFile]:
-        """Changed files by the path they have on this side."""
+        """Changed files by the path they have on this side (their texts are already read)."""
         if self.side == HEAD:
             return {f.path: f for f in self.changes.files if not f.deleted}
-        return {(f.old_path or f.path): f for f in self.changes.files if f.base_text is not None or f.deleted}
-
-    @cached_property
-    def _only_in_head(self) -> frozenset[str]:
-        return frozenset(f.path for f in self.changes.files if f.status in ("added", "renamed", "copied"))
+        return {(f.old_path or f.path): f for f in self.changes.files if f.base_text is not None}
 
 
 def both_sides(changes: ChangeSet) -> tuple[RepoView, RepoView]:

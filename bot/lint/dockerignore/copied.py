@@ -61,8 +61,10 @@ def excludes_copied(review: ContextReview, context: LintContext) -> Iterator[Hit
         if pattern is None:
             continue
         line = review.line(pattern=pattern, instruction=source.instruction)
-        what = f"`{source.instruction.keyword} {source.text}` (line {source.line} of `{review.build.dockerfile}`)"
-        message = f"{what} needs `{source.path}`, which `{pattern.text}` leaves out of the context: the build fails"
+        message = (
+            f"this pattern leaves `{source.path}` out of the context, but `{review.build.dockerfile}` copies it "
+            f"(line {source.line}, `{source.instruction.keyword} {source.text}`): the build fails"
+        )
         if review.target != IGNORE:
             message = (
                 f"`{source.path}` is left out of the context by `{pattern.text}` "
