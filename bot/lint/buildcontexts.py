@@ -151,13 +151,18 @@ def _in_view(view: RepoView, context: str, source: str) -> bool:
 def relevant_contexts(changes: ChangeSet, view: RepoView) -> list[BuildContext]:
     """Build contexts the change can affect: of changed compose files, Dockerfiles, ignore files."""
     changed = [f for f in changes.files if not f.deleted]
-    anchors = {posixpath.dirname(f.path) or "." for f in changed}
+    ancestors = {"."}
+    for changed_file in changed:
+        directory = posixpath.dirname(changed_file.path)
+        while directory and directory not in ancestors:
+            ancestors.add(directory)
+            directory = posixpath.dirname(directory)
     contexts: dict[tuple[str, str, str | None], BuildContext] = {}
     for path in sorted(view.files):
+        if (posixpath.dirname(path) or ".") not in ancestors:
+            continue
         kind = classify(path)
         if kind is None or kind.family is not Family.COMPOSE:
-            continue
-        if not any(_is_ancestor(posixpath.dirname(path) or ".", anchor) for anchor in anchors):
             continue
         text = view.read(path)
         if text is None:
@@ -197,7 +202,3 @@ def _dockerfiles_to_infer(changes: ChangeSet, view: RepoView) -> list[str]:
                 if kind is not None and kind.family is Family.DOCKERFILE:
                     paths.append(candidate)
     return list(dict.fromkeys(paths))
-
-
-def _is_ancestor(directory: str, path: str) -> bool:
-    return directory in ("", ".") or path == directory or path.startswith(directory.rstrip("/") + "/")

@@ -122,3 +122,19 @@ def test_a_template_that_is_not_yaml_is_a_note(make_repo: GitRepoFactory) -> Non
     assert result.findings == ()
     section = next(s for s in result.sections if s.key == "compose")
     assert any("not reviewed" in note for note in section.notes)
+
+
+def test_ignore_comments_work_in_compose_files(make_repo: GitRepoFactory) -> None:
+    compose = """
+    services:
+      proxy:
+        image: traefik:v3.1
+        volumes:
+          # dockhand ignore=DH206 traefik reads container labels through the API
+          - /var/run/docker.sock:/var/run/docker.sock:ro
+    """
+    result = review(make_repo, {}, {"compose.yaml": compose})
+    assert [f.rule for f in result.findings if f.rule == "DH206"] == []
+    assert [(s.finding.rule, s.reason) for s in result.suppressed] == [
+        ("DH206", "traefik reads container labels through the API")
+    ]

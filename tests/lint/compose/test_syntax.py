@@ -32,3 +32,10 @@ def test_an_alias_bomb_is_one_finding(compose: ComposeFactory) -> None:
 
 def test_a_valid_file_has_no_syntax_finding(compose: ComposeFactory) -> None:
     assert compose("services:\n  web:\n    image: nginx:1.27\n").findings("DH200") == []
+
+
+def test_a_duplicated_key_is_named_without_its_values(compose: ComposeFactory) -> None:
+    case = compose("services:\n  db:\n    environment:\n      PW: first-s3cret\n      PW: second-s3cret\n")
+    (finding,) = case.findings("DH200")
+    assert finding.line == 5 and "`PW` appears twice" in finding.message
+    assert "s3cret" not in finding.message
