@@ -8,6 +8,7 @@ rules:
 ignore-paths: ["examples/**"] # globs of files not to review
 trusted-registries: [ghcr.io, docker.io]
 max-file-bytes: 67108864      # files above this are noted, not read
+image: {max-images: 4, budget: {max-growth-mb: 50}}   # image builds: see bot/image/settings.py
 compose-sets:                 # compose files used together (`docker compose -f a -f b`)
   - [compose.yaml, compose.prod.yaml]
 ```
@@ -27,10 +28,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.changes import DEFAULT_MAX_FILE_BYTES, HeadTree
+from bot.image.settings import ImageSettings, read_image_settings
 from bot.model import Severity
 
 CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
-_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes", "compose-sets")
+_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes", "image", "compose-sets")
 _RULE_KEYS = ("disable", "severity")
 
 
@@ -59,6 +61,7 @@ class Config:
     trusted_registries: tuple[str, ...] = ()
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     source: str | None = None
+    image: ImageSettings = field(default_factory=ImageSettings)
     compose_sets: tuple[tuple[str, ...], ...] = ()
     """Compose files read together, in order (repository paths), like `docker compose -f a -f b`."""
 
@@ -142,8 +145,12 @@ class _Reader:
             trusted_registries=tuple(self.strings(data, "trusted-registries")),
             max_file_bytes=self.positive_int(data, "max-file-bytes", DEFAULT_MAX_FILE_BYTES),
             source=self.path,
+            image=read_image_settings(data.get("image"), data, self.problem_at),
             compose_sets=self.path_lists(data, "compose-sets"),
         )
+
+    def problem_at(self, mapping: Any, key: Any, message: str) -> None:
+        self.problem(_key_line(mapping, key), message)
 
     def severity(self, data: Any, key: str, default: Severity) -> Severity:
         if key not in data:
