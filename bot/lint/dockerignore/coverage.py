@@ -67,10 +67,9 @@ def dockerignore_missing(review: ContextReview, context: LintContext) -> Iterato
     ```
     """
     if review.ignore is None and review.whole_copy is not None:
-        where = f"`{review.build.context}`"
         yield Hit(
             review.line(instruction=review.whole_copy),
-            f"{review.describe()} copies the whole context {where}, which has no .dockerignore: "
+            f"{review.describe()} copies the whole context, which has no .dockerignore: "
             ".git, .env files and local build output all go into the image",
         )
 
