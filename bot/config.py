@@ -12,6 +12,8 @@ image: {max-images: 4, budget: {max-growth-mb: 50}}   # image builds: see bot/im
 dependencies:
   unpinned: medium            # DH402 severity for a requirement with no version at all
   open-ended: low             # DH402 severity for a lower bound with no upper bound
+compose-sets:                 # compose files used together (`docker compose -f a -f b`)
+  - [compose.yaml, compose.prod.yaml]
 ```
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +35,16 @@ from bot.image.settings import ImageSettings, read_image_settings
 from bot.model import Severity
 
 CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
-_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes", "image", "dependencies")
+_TOP_KEYS = (
+    "fail-on",
+    "rules",
+    "ignore-paths",
+    "trusted-registries",
+    "max-file-bytes",
+    "image",
+    "dependencies",
+    "compose-sets",
+)
 _RULE_KEYS = ("disable", "severity")
 _DEPENDENCY_KEYS = ("unpinned", "open-ended")
 
@@ -67,6 +79,8 @@ class Config:
     """DH402 for a requirement that names no version (`torch`, `"*"`)."""
     open_ended_severity: Severity = Severity.LOW
     """DH402 for a requirement with a lower bound and no upper bound (`torch>=2.0`)."""
+    compose_sets: tuple[tuple[str, ...], ...] = ()
+    """Compose files read together, in order (repository paths), like `docker compose -f a -f b`."""
 
     def is_ignored_path(self, path: str) -> bool:
         return any(glob_matches(pattern, path) for pattern in self.ignore_paths)
@@ -150,6 +164,7 @@ class _Reader:
             source=self.path,
             image=read_image_settings(data.get("image"), data, self.problem_at),
             **self.dependency_settings(data),
+            compose_sets=self.path_lists(data, "compose-sets"),
         )
 
     def problem_at(self, mapping: Any, key: Any, message: str) -> None:
@@ -221,6 +236,17 @@ class _Reader:
             except ValueError as error:
                 self.problem(_key_line(value, item), f"rules.severity.{item}: {error}")
         return result
+
+    def path_lists(self, data: Any, key: str) -> tuple[tuple[str, ...], ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(
+            isinstance(item, list) and item and all(isinstance(path, str) for path in item) for item in value
+        ):
+            self.problem(_key_line(data, key), f"'{key}' must be a list of lists of file paths")
+            return ()
+        return tuple(tuple(posixpath.normpath(path.strip()) for path in item) for item in value)
 
     def positive_int(self, data: Any, key: str, default: int) -> int:
         if key not in data:

@@ -10,7 +10,9 @@ from bot.changes import ChangeSet
 from bot.config import Config
 from bot.deps.analyzer import analyze_dependencies
 from bot.image.analyzer import analyze_images
+from bot.lint.compose.analyzer import analyze_compose
 from bot.lint.dockerfile.analyzer import analyze_dockerfiles
+from bot.lint.dockerignore.analyzer import analyze_dockerignore
 from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
 from bot.options import ReviewOptions
 from bot.policy import decide
@@ -24,6 +26,8 @@ Analyzer = Callable[[ChangeSet, Config, ReviewOptions, Workspace], Section]
 ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
     ("image", "Images", analyze_images),  # first: later analyzers read the built images' config
     ("dockerfile", "Dockerfiles", analyze_dockerfiles),
+    ("compose", "Compose files", analyze_compose),
+    ("dockerignore", ".dockerignore and build contexts", analyze_dockerignore),
     ("dependencies", "Dependency changes", analyze_dependencies),
 )
 
