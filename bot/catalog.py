@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.hardening.analyzer import hardening_regression
 from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
 from bot.rule import Rule
 
-ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES,)
+ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES, hardening_regression)
 
 
 def rules_by_id() -> dict[str, Rule[Any, Any]]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from bot.catalog import rule_codes
 from bot.changes import ChangeSet
 from bot.config import Config
+from bot.hardening.analyzer import analyze_hardening
 from bot.lint.dockerfile.analyzer import analyze_dockerfiles
 from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
 from bot.options import ReviewOptions
@@ -19,7 +20,10 @@ from bot.workspace import Workspace
 Analyzer = Callable[[ChangeSet, Config, ReviewOptions, Workspace], Section]
 """Analyzers run in this order; a later one may use what an earlier one left in the Workspace."""
 
-ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (("dockerfile", "Dockerfiles", analyze_dockerfiles),)
+ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
+    ("dockerfile", "Dockerfiles", analyze_dockerfiles),
+    ("hardening", "Hardening checklist", analyze_hardening),
+)
 
 
 def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None = None) -> Review:
@@ -42,6 +46,8 @@ def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None
     notes = list(changes.notes)
     if ignored:
         notes.append(f"{ignored} changed file(s) skipped by ignore-paths in {config.source}")
+    if config.hadolint_source:
+        notes.append(f"settings from {config.hadolint_source} applied (ignored rules, overrides, trusted registries)")
     return Review(
         base=changes.base,
         head=changes.head,

@@ -23,6 +23,7 @@ _BUILD_TOOLS = frozenset(
 )  # fmt: skip
 _VERSIONED_TOOL = re.compile(r"^(gcc|g\+\+|clang|golang|llvm)-\d[\d.]*$")
 _HEADERS = re.compile(r"^[a-z0-9][a-z0-9.+_-]*-(dev|devel)$")
+_RPM_MANAGERS = frozenset({"yum", "dnf", "microdnf", "zypper"})
 _BUILD_IMAGES = frozenset({"golang", "rust", "gcc", "buildpack-deps", "maven", "gradle", "sdk"})
 _DEVEL_TAG = re.compile(r"(^|[-.])devel([-.]|$)")
 
@@ -72,18 +73,23 @@ def _removed_later(package: str, commands: list[Command]) -> bool:
         for value in _virtual_names(cmd)
         if package in _packages_after(cmd)
     }
-    for cmd in commands:
-        operands = set(cmd.positional[1:])
-        if cmd.program in {"apt-get", "apt"} and cmd.is_(cmd.program, "purge", "remove", "autoremove"):
-            autoremoves = cmd.has_flag("auto-remove", "autoremove") or cmd.positional[0] == "autoremove"
-            if package in operands or (marked_auto and autoremoves):
-                return True
-        elif cmd.is_("apk", "del") and (package in operands or virtual & operands):
-            return True
-        elif cmd.program in {"yum", "dnf", "microdnf", "zypper"} and cmd.is_(cmd.program, "remove", "erase"):
-            if package in operands:
-                return True
-    return False
+    return any(_removes(cmd, {package, *virtual}) or (marked_auto and _autoremoves(cmd)) for cmd in commands)
+
+
+def _removes(cmd: Command, names: set[str]) -> bool:
+    """`apt-get purge x`, `apk del x`, `dnf remove x` ... naming one of `names`."""
+    verbs = {"apt-get": ("purge", "remove"), "apt": ("purge", "remove"), "apk": ("del",)}
+    verbs.update({manager: ("remove", "erase") for manager in _RPM_MANAGERS})
+    return cmd.program in verbs and cmd.is_(cmd.program, *verbs[cmd.program]) and bool(names & set(cmd.positional[1:]))
+
+
+def _autoremoves(cmd: Command) -> bool:
+    """`apt-get purge --auto-remove` / `apt-get autoremove`: removes what `apt-mark auto` marked."""
+    if cmd.program not in {"apt-get", "apt"}:
+        return False
+    return cmd.is_(cmd.program, "autoremove") or (
+        cmd.is_(cmd.program, "purge", "remove") and cmd.has_flag("auto-remove", "autoremove")
+    )
 
 
 def _virtual_names(cmd: Command) -> list[str]:

@@ -111,13 +111,18 @@ def why_always_healthy(test: tuple[str, ...]) -> str | None:
     return None
 
 
-def _why_always_healthy(ins: Instruction) -> str | None:
+def healthcheck_test(ins: Instruction) -> tuple[str, ...]:
+    """The instruction as Docker stores it: `("CMD-SHELL", script)`, `("CMD", *argv)` or `("NONE",)`."""
     if not ins.arguments or ins.arguments[0].upper() != "CMD":
-        return None
+        return ("NONE",) if ins.arguments[:1] and ins.arguments[0].upper() == "NONE" else ()
     words = ins.arguments[1:]
     if ins.exec_form:
-        return why_always_healthy(tuple(words) if words and words[0] == "CMD-SHELL" else ("CMD", *words))
-    return why_always_healthy(("CMD-SHELL", " ".join(words)))
+        return tuple(words) if words and words[0] == "CMD-SHELL" else ("CMD", *words)
+    return ("CMD-SHELL", " ".join(words))
+
+
+def _why_always_healthy(ins: Instruction) -> str | None:
+    return why_always_healthy(healthcheck_test(ins))
 
 
 def _script_always_succeeds(script: str) -> str | None:
