@@ -83,7 +83,9 @@ def test_broken_hadolint_config_is_an_error_at_its_line(make_repo: GitRepoFactor
 
 
 def test_shellcheck_codes_in_dockhand_config() -> None:
-    config = parse_config("rules:\n  disable: [SC2086, shellcheck:sc2046]\n  severity: {SC2155: info}\n", "c.yml", rule_codes())
+    config = parse_config(
+        "rules:\n  disable: [SC2086, shellcheck:sc2046]\n  severity: {SC2155: info}\n", "c.yml", rule_codes()
+    )
     assert config.disabled_rules == {"shellcheck:SC2086", "shellcheck:SC2046"}
     assert config.severity_overrides == {"shellcheck:SC2155": Severity.INFO}
 

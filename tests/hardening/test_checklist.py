@@ -124,7 +124,9 @@ def test_a_built_image_running_as_root_fails_the_row(make_repo: GitRepoFactory) 
 
 
 def test_dockerignore_completeness_follows_the_pull_request(make_repo: GitRepoFactory) -> None:
-    rust = "FROM rust:1.79 AS build\nCOPY Cargo.toml Cargo.lock ./\nRUN cargo build --locked\nFROM debian:12\nUSER app\n"
+    rust = (
+        "FROM rust:1.79 AS build\nCOPY Cargo.toml Cargo.lock ./\nRUN cargo build --locked\nFROM debian:12\nUSER app\n"
+    )
     repo = make_repo(
         base={"Dockerfile": rust, ".dockerignore": ".git\n.env\ntarget/\n"},
         head={"Dockerfile": rust + "LABEL a=b\n", ".dockerignore": ".git\n.env\ntarget/\n*.lock\n"},
@@ -134,7 +136,10 @@ def test_dockerignore_completeness_follows_the_pull_request(make_repo: GitRepoFa
     assert row[1].startswith("✅") and row[2] == "❌ .dockerignore:4 excludes Cargo.lock, which the Dockerfile copies"
     assert row[3] == "⚠️ regressed"
     missing_git = make_repo(base={"README.md": "x\n"}, head={"Dockerfile": rust, ".dockerignore": "!.git\n.env*\n"})
-    assert rows(hardening(missing_git))[".dockerignore present and complete"][2] == "❌ .dockerignore does not exclude .git"
+    assert (
+        rows(hardening(missing_git))[".dockerignore present and complete"][2]
+        == "❌ .dockerignore does not exclude .git"
+    )
 
 
 def test_secret_rows_never_show_the_value(make_repo: GitRepoFactory) -> None:

@@ -22,7 +22,9 @@ def dockerfile(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
-def lint(text: str, *, path: str = "Dockerfile", config: Config | None = None, tree: HeadTree | None = None) -> list[Finding]:
+def lint(
+    text: str, *, path: str = "Dockerfile", config: Config | None = None, tree: HeadTree | None = None
+) -> list[Finding]:
     _parsed, findings = lint_dockerfile(path, dockerfile(text), LintContext(config or Config(), tree))
     return findings
 

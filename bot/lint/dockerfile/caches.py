@@ -8,7 +8,7 @@ from bot.lint.context import LintContext
 from bot.lint.dockerfile.edits import append_command, insert_flag_after
 from bot.lint.dockerfile.runs import cache_mounted, package_install, pip_install_args, removes_path, runs
 from bot.model import Severity
-from bot.parsing.dockerfile import Dockerfile, Stage
+from bot.parsing.dockerfile import Dockerfile, Instruction, Stage
 from bot.rule import Hit, rule
 
 PIP_INSTALL = r"\b(?:pip[0-9.]*|python[0-9.]*\s+-m\s+pip)(?:\s+-{1,2}[^\s]+)*\s+install\b"
@@ -45,7 +45,7 @@ def pip_cache_kept(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit
     over pip's cache directory (`--mount=type=cache,target=/root/.cache/pip`).
     """
     for stage, ins, commands in runs(dockerfile):
-        if _pip_cache_disabled(dockerfile, stage) or cache_mounted(ins, ".cache"):
+        if _pip_cache_disabled(dockerfile, stage) or _pip_cache_mounted(ins):
             continue
         missing = [
             cmd
@@ -61,6 +61,16 @@ def pip_cache_kept(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit
             )
 
 
+def _pip_cache_mounted(ins: Instruction) -> bool:
+    """A build cache mounted over pip's cache directory (`~/.cache` or `~/.cache/pip`), not uv's."""
+    for mount in ins.flag_values("mount"):
+        options = dict(option.partition("=")[::2] for option in mount.split(","))
+        target = (options.get("target") or options.get("dst") or options.get("destination") or "").rstrip("/")
+        if options.get("type") == "cache" and target.endswith(("/.cache", "/.cache/pip")):
+            return True
+    return False
+
+
 def _pip_cache_disabled(dockerfile: Dockerfile, stage: Stage) -> bool:
     for lineage_stage in dockerfile.lineage(stage):
         for env in lineage_stage.of("ENV"):
@@ -74,7 +84,8 @@ def apk_cache_kept(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit
     """
     ## What it does
     Reports `apk add` without `--no-cache` in the stages that make up the final image, unless
-    the same `RUN` removes `/var/cache/apk` or mounts a build cache over it.
+    the same `RUN` removes `/var/cache/apk` or mounts a build cache over it (`apk add
+    --no-network`, which downloads nothing, is not reported either).
 
     ## Why it matters
     Without `--no-cache`, apk keeps the package index (and with a cache directory, the
@@ -96,12 +107,12 @@ def apk_cache_kept(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit
     for _stage, ins, commands in runs(dockerfile):
         if removes_path(commands, "/var/cache/apk") or cache_mounted(ins, "/var/cache/apk"):
             continue
-        if any(cmd.is_("apk", "add") and not cmd.has_flag("no-cache") for cmd in commands):
+        if any(cmd.is_("apk", "add") and not cmd.has_flag("no-cache", "no-network") for cmd in commands):
             yield Hit(
                 ins.line,
                 "apk add without --no-cache leaves the package index in /var/cache/apk",
                 ins.end_line,
-                insert_flag_after(dockerfile, ins, APK_ADD, "--no-cache", r"--no-cache"),
+                insert_flag_after(dockerfile, ins, APK_ADD, "--no-cache", r"--no-cache|--no-network"),
             )
 
 

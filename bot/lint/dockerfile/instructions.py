@@ -158,8 +158,8 @@ def relative_workdir(dockerfile: Dockerfile, context: LintContext) -> Iterator[H
         if dockerfile.is_windows(stage):
             continue
         for ins in stage.of("WORKDIR"):
-            path = ins.arguments[0] if ins.arguments else ""
-            if path and not path.startswith(("/", "$", '"/', "'/")):
+            path = ins.arguments[0].strip("\"'") if ins.arguments else ""
+            if path and not path.startswith(("/", "$")):
                 yield Hit(
                     ins.line, f"`WORKDIR {path}` is relative to whatever the previous WORKDIR was: use an absolute path"
                 )

@@ -77,7 +77,9 @@ def copy_before_install(dockerfile: Dockerfile, context: LintContext) -> Iterato
     ```
 
     ## Fix
-    Copy the manifests first, install, then copy the rest:
+    Copy the manifests first, install, then copy the rest. A second install after the copy
+    (`uv sync --no-install-project` before it, `uv sync` after it to add the project itself)
+    is the recommended pattern and is not reported.
     ```dockerfile
     WORKDIR /app
     COPY requirements.txt .
@@ -89,11 +91,16 @@ def copy_before_install(dockerfile: Dockerfile, context: LintContext) -> Iterato
         copy = next((ins for ins in stage.instructions if copies_whole_context(ins)), None)
         if copy is None:
             continue
+        installed_before = {
+            found[1]
+            for ins in stage.instructions
+            if ins.keyword == "RUN" and ins.line < copy.line and (found := dependency_install(list(ins.commands)))
+        }
         for ins in stage.instructions:
             if ins.keyword != "RUN" or ins.line < copy.line or ins.shell_script is None:
                 continue
             found = dependency_install(list(ins.commands))
-            if found is not None:
+            if found is not None and found[1] not in installed_before:
                 cmd, manifest = found
                 yield Hit(
                     copy.line,

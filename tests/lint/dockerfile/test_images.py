@@ -10,7 +10,8 @@ def test_latest_and_missing_tags() -> None:
 def test_arg_values_are_resolved_in_from() -> None:
     text = "ARG PYTHON=3.12\nFROM python:${PYTHON}-slim\n"
     assert hits("DH116", text) == []
-    assert [f.message for f in hits("DH116", "ARG TAG=latest\nFROM python:$TAG\n")][0].startswith("`python:latest`")
+    (latest,) = hits("DH116", "ARG TAG=latest\nFROM python:$TAG\n")
+    assert latest.message.startswith("`python:latest`")
 
 
 def test_an_unset_arg_is_not_judged() -> None:

@@ -44,3 +44,7 @@ def test_maintainer_becomes_an_oci_label() -> None:
     assert [f.line for f in hits("DH129", text)] == [2]
     assert 'LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"' in fixed("DH129", text)
     assert hits("DH129", 'FROM alpine:3.20\nLABEL org.opencontainers.image.authors="x"\n') == []
+
+
+def test_quoted_variable_workdir_is_not_relative() -> None:
+    assert hits("DH126", 'FROM alpine:3.20\nWORKDIR "$CODE_DIR"\nWORKDIR "/app"\n') == []

@@ -54,3 +54,15 @@ def test_chown_of_a_directory_nothing_was_copied_into_is_quiet() -> None:
 
 def test_copy_chown_is_quiet() -> None:
     assert hits("DH124", "FROM python:3.12-slim\nCOPY --chown=app:app . /app\n") == []
+
+
+def test_dependencies_first_then_the_project_is_the_uv_pattern() -> None:
+    text = dockerfile(
+        """
+        FROM python:3.12-slim
+        RUN --mount=type=bind,source=uv.lock,target=uv.lock uv sync --locked --no-install-project
+        COPY . /app
+        RUN uv sync --locked
+        """
+    )
+    assert hits("DH113", text) == []

@@ -73,7 +73,7 @@ def test_dialect_follows_the_stage() -> None:
 
 
 def test_arg_and_env_names_count_as_set() -> None:
-    found = shellcheck("FROM debian:12\nARG version\nENV home_dir=/h\nRUN echo \"$version\" \"$home_dir\" \"$other\"\n")
+    found = shellcheck('FROM debian:12\nARG version\nENV home_dir=/h\nRUN echo "$version" "$home_dir" "$other"\n')
     assert [f.message for f in found if f.rule == "shellcheck:SC2154"] == ["other is referenced but not assigned."]
 
 

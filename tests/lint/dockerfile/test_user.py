@@ -2,7 +2,7 @@ from tests.support.lint import hits
 
 
 def test_no_user_in_final_stage_runs_as_root() -> None:
-    found = hits("DH101", "FROM python:3.12-slim\nCMD [\"python\"]\n")
+    found = hits("DH101", 'FROM python:3.12-slim\nCMD ["python"]\n')
     assert [f.line for f in found] == [1]
 
 
@@ -17,7 +17,7 @@ def test_non_root_user_is_quiet() -> None:
 
 
 def test_user_from_a_parent_stage_counts() -> None:
-    text = "FROM python:3.12-slim AS base\nUSER 1000\nFROM base\nCMD [\"python\"]\n"
+    text = 'FROM python:3.12-slim AS base\nUSER 1000\nFROM base\nCMD ["python"]\n'
     assert hits("DH101", text) == []
 
 
@@ -31,5 +31,5 @@ def test_windows_images_are_exempt() -> None:
 
 
 def test_arg_in_from_is_resolved_before_judging_the_base() -> None:
-    text = "ARG BASE=gcr.io/distroless/python3:nonroot\nFROM ${BASE}\nCMD [\"app.py\"]\n"
+    text = 'ARG BASE=gcr.io/distroless/python3:nonroot\nFROM ${BASE}\nCMD ["app.py"]\n'
     assert hits("DH101", text) == []
