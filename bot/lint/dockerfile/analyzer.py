@@ -95,27 +95,29 @@ def _run_rules(path: str, dockerfile: Dockerfile, context: LintContext) -> list[
 
 def analyze_dockerfiles(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
     context = LintContext(config, changes.tree)
-    sides: list[tuple[ChangedFile, str, str]] = []
+    files: list[tuple[str, str]] = []
+    sides: list[tuple[ChangedFile, int, int | None]] = []  # a changed file, where its head and base are in `files`
     for changed in changes.of_family(Family.DOCKERFILE.value):
         if changed.head_text is None:
             continue
-        sides.append((changed, changed.path, changed.head_text))
+        head_index, base_index = len(files), None
+        files.append((changed.path, changed.head_text))
         if changed.base_text is not None:
-            sides.append((changed, changed.old_path or changed.path, changed.base_text))
-    linted, notes = lint_dockerfiles([(path, text) for _changed, path, text in sides], context)
+            base_index = len(files)
+            files.append((changed.old_path or changed.path, changed.base_text))
+        sides.append((changed, head_index, base_index))
+    linted, notes = lint_dockerfiles(files, context)
     findings: list[Finding] = []
-    reviewed = 0
-    index = 0
-    while index < len(sides):
-        changed = sides[index][0]
-        head = linted[index]
-        base = linted[index + 1] if index + 1 < len(sides) and sides[index + 1][0] is changed else None
-        index += 2 if base is not None else 1
-        reviewed += 1
-        base_lines = base.dockerfile.lines if base else ()
+    for changed, head_index, base_index in sides:
+        head = linted[head_index]
+        base = linted[base_index] if base_index is not None else None
         findings.extend(
             place(
-                head.findings, base.findings if base else [], head.dockerfile.lines, base_lines, changed.changed_lines
+                head.findings,
+                base.findings if base else [],
+                head.dockerfile.lines,
+                base.dockerfile.lines if base else (),
+                changed.changed_lines,
             )
         )
         notes.extend(f"{changed.path}: {note}" for note in head.dockerfile.notes)
@@ -124,5 +126,5 @@ def analyze_dockerfiles(changes: ChangeSet, config: Config, options: ReviewOptio
         title="Dockerfiles",
         findings=tuple(findings),
         notes=tuple(notes),
-        data={"files": reviewed},
+        data={"files": len(sides)},
     )
