@@ -203,7 +203,8 @@ def _lock_file(subject: Subject) -> Check:
     installs = installs_dependencies(subject.dockerfile)
     if installs is None:
         return Check("lock-file", Status.NOT_APPLICABLE, "no dependency installs")
-    return Check("lock-file", Status.PASS, f"`{_said(installs)}`", installs.line)
+    ins, cmd = installs
+    return Check("lock-file", Status.PASS, f"`{' '.join(cmd.argv)[:60]}`", ins.line)
 
 
 def _caches(subject: Subject) -> Check:

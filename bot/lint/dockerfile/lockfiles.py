@@ -100,14 +100,17 @@ def lock_bypasses(dockerfile: Dockerfile, context: LintContext) -> list[Bypass]:
     return found
 
 
-def installs_dependencies(dockerfile: Dockerfile) -> Instruction | None:
-    """The first RUN that installs language dependencies at all (for the hardening checklist)."""
+def installs_dependencies(dockerfile: Dockerfile) -> tuple[Instruction, Command] | None:
+    """The first command that installs language dependencies at all (for the hardening checklist)."""
     for _stage, ins, commands in all_runs(dockerfile):
         for cmd in commands:
-            if pip_install_args(cmd) is not None or cmd.program in {"npm", "yarn", "pnpm", "poetry", "pipenv"}:
-                return ins
-            if cmd.is_("uv", "sync", "pip") or cmd.is_("cargo", "build", "install"):
-                return ins
+            if pip_install_args(cmd) is not None or cmd.is_("uv", "sync") or cmd.is_("cargo", "build", "install"):
+                return ins, cmd
+            yarn = cmd.program == "yarn" and cmd.positional[:1] in {(), ("install",)}
+            if yarn or cmd.is_("npm", "ci", "install", "i") or cmd.is_("pnpm", "install", "i"):
+                return ins, cmd
+            if cmd.is_("poetry", "install", "sync") or cmd.is_("pipenv", "install", "sync"):
+                return ins, cmd
     return None
 
 
