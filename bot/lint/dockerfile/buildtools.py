@@ -121,7 +121,7 @@ def build_tools(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
     ## Example
     ```dockerfile
     FROM python:3.12-slim
-    RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev \\\\
+    RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev \\
         && rm -rf /var/lib/apt/lists/*
     COPY requirements.txt .
     RUN pip install --no-cache-dir -r requirements.txt
@@ -136,7 +136,7 @@ def build_tools(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
     RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir -r requirements.txt
 
     FROM python:3.12-slim
-    RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \\\\
+    RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \\
         && rm -rf /var/lib/apt/lists/*
     COPY --from=builder /venv /venv
     ```

@@ -94,7 +94,7 @@ def secret_in_image(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hi
     ## Fix
     Mount the secret for the one `RUN` that needs it; it never reaches a layer:
     ```dockerfile
-    RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\\
+    RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\
         echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc
     ```
     (`docker build --secret id=npm_token,env=NPM_TOKEN .`). Pass run-time credentials when the

@@ -97,7 +97,7 @@ def no_init(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
 
     ## Fix
     ```dockerfile
-    RUN apt-get update && apt-get install -y --no-install-recommends tini \\\\
+    RUN apt-get update && apt-get install -y --no-install-recommends tini \\
         && rm -rf /var/lib/apt/lists/*
     ENTRYPOINT ["tini", "--"]
     CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]

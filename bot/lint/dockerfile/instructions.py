@@ -85,7 +85,7 @@ def add_url_without_checksum(dockerfile: Dockerfile, context: LintContext) -> It
 
     ## Fix
     ```dockerfile
-    ADD --checksum=sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c \\\\
+    ADD --checksum=sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c \\
         https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini
     ```
     """
@@ -218,7 +218,7 @@ def maintainer_deprecated(dockerfile: Dockerfile, context: LintContext) -> Itera
     for stage in dockerfile.stages:
         for ins in stage.of("MAINTAINER"):
             value = " ".join(ins.arguments).strip()
-            quoted = json.dumps(value, ensure_ascii=False).replace("$", "\\\\$")
+            quoted = json.dumps(value, ensure_ascii=False).replace("$", "\\$")
             fix = replace_lines(dockerfile, ins, f"LABEL org.opencontainers.image.authors={quoted}") if value else None
             yield Hit(
                 ins.line, "MAINTAINER is deprecated: use `LABEL org.opencontainers.image.authors`", ins.end_line, fix

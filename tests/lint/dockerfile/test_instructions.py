@@ -48,3 +48,8 @@ def test_maintainer_becomes_an_oci_label() -> None:
 
 def test_quoted_variable_workdir_is_not_relative() -> None:
     assert hits("DH126", 'FROM alpine:3.20\nWORKDIR "$CODE_DIR"\nWORKDIR "/app"\n') == []
+
+
+def test_maintainer_value_is_escaped_for_label() -> None:
+    text = 'FROM alpine:3.20\nMAINTAINER "Ops $TEAM" <ops@example.com>\n'
+    assert 'authors="\\"Ops \\$TEAM\\" <ops@example.com>"' in fixed("DH129", text)
