@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.hardening.analyzer import hardening_regression
+from bot.image.rules import RULES as IMAGE_RULES
 from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
 from bot.rule import Rule
 
-ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES, hardening_regression)
+ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES, hardening_regression, *IMAGE_RULES)
 
 
 def rules_by_id() -> dict[str, Rule[Any, Any]]:

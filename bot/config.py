@@ -8,6 +8,7 @@ rules:
 ignore-paths: ["examples/**"] # globs of files not to review
 trusted-registries: [ghcr.io, docker.io]
 max-file-bytes: 67108864      # files above this are noted, not read
+image: {max-images: 4, budget: {max-growth-mb: 50}}   # image builds: see bot/image/settings.py
 ```
 
 A `.hadolint.yaml` (or `.hadolint.yml`) at the repository root is read too, so a team that moves
@@ -29,6 +30,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.changes import DEFAULT_MAX_FILE_BYTES, HeadTree
+from bot.image.settings import ImageSettings, read_image_settings
 from bot.model import Severity
 
 CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
@@ -36,7 +38,7 @@ HADOLINT_PATHS = (".hadolint.yaml", ".hadolint.yml")
 _HADOLINT_LEVELS = {"error": Severity.HIGH, "warning": Severity.MEDIUM, "info": Severity.LOW, "style": Severity.INFO}
 _HADOLINT_NEVER_FAILS = ("none", "ignore")
 _SHELLCHECK_CODE = re.compile(r"(?:shellcheck:)?(SC\d{4})", re.IGNORECASE)
-_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes")
+_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes", "image")
 _RULE_KEYS = ("disable", "severity")
 
 
@@ -67,6 +69,7 @@ class Config:
     source: str | None = None
     hadolint_source: str | None = None
     """The `.hadolint.yaml` whose settings were taken over, if any."""
+    image: ImageSettings = field(default_factory=ImageSettings)
 
     def is_ignored_path(self, path: str) -> bool:
         return any(glob_matches(pattern, path) for pattern in self.ignore_paths)
@@ -179,6 +182,7 @@ class _Reader:
             max_file_bytes=self.positive_int(data, "max-file-bytes", fallback.max_file_bytes),
             source=self.path,
             hadolint_source=fallback.hadolint_source,
+            image=read_image_settings(data.get("image"), data, self.problem_at),
         )
 
     def hadolint(self, data: Any) -> Config:
@@ -212,6 +216,9 @@ class _Reader:
             trusted_registries=tuple(self.strings(data, "trustedRegistries")),
             hadolint_source=self.path,
         )
+
+    def problem_at(self, mapping: Any, key: Any, message: str) -> None:
+        self.problem(_key_line(mapping, key), message)
 
     def severity(self, data: Any, key: str, default: Severity) -> Severity:
         if key not in data:

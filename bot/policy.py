@@ -15,6 +15,8 @@ _EXAMPLES = 3
 def decide(findings: Iterable[Finding], fail_on: Severity) -> tuple[Verdict, str]:
     """fail: a finding at or above `fail_on` in what the PR changed or introduced (a release blocker);
     warn: findings below it (low or above) there; pass: nothing the PR is answerable for."""
+    findings = list(findings)
+    findings = list(findings)
     counted = [f for f in findings if f.counts_for_policy]
     blockers = [f for f in counted if f.severity >= fail_on]
     if blockers:
@@ -25,7 +27,7 @@ def decide(findings: Iterable[Finding], fail_on: Severity) -> tuple[Verdict, str
         return Verdict.WARN, f"no release blockers; {_count(warnings)} below {fail_on.label} to review before merging"
     if counted:
         return Verdict.PASS, "no release blockers, only informational findings in this change"
-    return Verdict.PASS, "no release blockers and no findings in this change"
+    return Verdict.PASS, "no release blockers and no new findings in this change" if findings else "no findings"
 
 
 def _where(findings: list[Finding]) -> str:

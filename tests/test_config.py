@@ -1,96 +1,77 @@
-from pathlib import Path
-
 import pytest
 
 from bot.catalog import rule_codes
-from bot.config import ConfigError, load_config, parse_config
+from bot.config import Config, ConfigError, glob_matches, parse_config
 from bot.model import Severity
-from tests.support.gitrepo import GitRepoFactory
-from tests.support.lint import head_tree
-
-HADOLINT = """\
-failure-threshold: warning
-ignored:
-  - DL3015
-  - SC2086
-  - DL3008
-override:
-  error:
-    - DL3042
-  info:
-    - DL3009
-trustedRegistries:
-  - docker.io
-  - ghcr.io
-"""
 
 
-def load(make_repo: GitRepoFactory, files: dict[str, str], explicit: Path | None = None):  # type: ignore[no-untyped-def]
-    repo = make_repo(base={"README.md": "x\n"}, head={"README.md": "x\n", **files})
-    return load_config(head_tree(repo), explicit, rule_codes())
+def parse(text: str) -> Config:
+    return parse_config(text, ".github/dockhand.yml", rule_codes())
 
 
-def test_hadolint_settings_are_taken_over(make_repo: GitRepoFactory) -> None:
-    config = load(make_repo, {".hadolint.yaml": HADOLINT})
-    assert config.disabled_rules == {"DH103", "shellcheck:SC2086"}  # DL3008 has no equivalent: skipped
-    assert config.severity_overrides == {"DH105": Severity.HIGH, "DH104": Severity.LOW}
-    assert config.trusted_registries == ("docker.io", "ghcr.io")
-    assert config.fail_on is Severity.MEDIUM
-    assert config.hadolint_source == ".hadolint.yaml"
-
-
-def test_hadolint_yml_and_no_fail(make_repo: GitRepoFactory) -> None:
-    config = load(make_repo, {".hadolint.yml": "no-fail: true\n"})
-    assert config.fail_on is Severity.CRITICAL and config.hadolint_source == ".hadolint.yml"
-
-
-def test_dockhand_config_beats_hadolint_config(make_repo: GitRepoFactory) -> None:
-    dockhand = """\
-fail-on: high
-rules:
-  disable: [DH116]
-  severity: {DH105: low}
-trusted-registries: [registry.example.com]
-"""
-    config = load(make_repo, {".hadolint.yaml": HADOLINT, ".github/dockhand.yml": dockhand})
-    assert config.fail_on is Severity.HIGH
-    assert config.disabled_rules == {"DH103", "shellcheck:SC2086", "DH116"}
-    assert config.severity_overrides == {"DH105": Severity.LOW, "DH104": Severity.LOW}
-    assert config.trusted_registries == ("registry.example.com",)
-    assert (config.source, config.hadolint_source) == (".github/dockhand.yml", ".hadolint.yaml")
-
-
-def test_an_explicit_config_file_still_sits_on_hadolint(make_repo: GitRepoFactory, tmp_path: Path) -> None:
-    explicit = tmp_path / "dockhand.yml"
-    explicit.write_text("rules:\n  disable: [DH101]\n", encoding="utf-8")
-    config = load(make_repo, {".hadolint.yaml": HADOLINT}, explicit)
-    assert config.disabled_rules == {"DH101", "DH103", "shellcheck:SC2086"}
-    assert config.fail_on is Severity.MEDIUM
-
-
-def test_defaults_without_any_config(make_repo: GitRepoFactory) -> None:
-    config = load(make_repo, {})
-    assert config.fail_on is Severity.HIGH and config.disabled_rules == frozenset() and config.hadolint_source is None
-
-
-def test_broken_hadolint_config_is_an_error_at_its_line(make_repo: GitRepoFactory) -> None:
-    with pytest.raises(ConfigError) as raised:
-        load(make_repo, {".hadolint.yaml": "ignored:\n  - DL3008\nfailure-threshold: loud\n"})
-    assert [(p.path, p.line) for p in raised.value.problems] == [(".hadolint.yaml", 3)]
-    with pytest.raises(ConfigError) as raised:
-        load(make_repo, {".hadolint.yaml": "ignored: [DL3008\n"})
-    assert raised.value.problems[0].path == ".hadolint.yaml"
-
-
-def test_shellcheck_codes_in_dockhand_config() -> None:
-    config = parse_config(
-        "rules:\n  disable: [SC2086, shellcheck:sc2046]\n  severity: {SC2155: info}\n", "c.yml", rule_codes()
+def test_every_key() -> None:
+    config = parse(
+        "fail-on: medium\n"
+        "rules:\n"
+        "  disable: [DH103, DL3042, root-user]\n"
+        "  severity: {DH102: low}\n"
+        "ignore-paths: ['examples/**']\n"
+        "trusted-registries: [ghcr.io]\n"
+        "max-file-bytes: 1000\n"
     )
-    assert config.disabled_rules == {"shellcheck:SC2086", "shellcheck:SC2046"}
-    assert config.severity_overrides == {"shellcheck:SC2155": Severity.INFO}
+    assert config.fail_on is Severity.MEDIUM
+    assert config.disabled_rules == {"DH103", "DH105", "DH101"}
+    assert config.severity_overrides == {"DH102": Severity.LOW}
+    assert config.trusted_registries == ("ghcr.io",)
+    assert config.max_file_bytes == 1000
+    assert config.is_ignored_path("examples/web/Dockerfile")
+    assert not config.is_ignored_path("Dockerfile")
 
 
-def test_unknown_codes_in_dockhand_config_are_errors() -> None:
+def test_empty_file_is_the_defaults() -> None:
+    assert parse("") == Config(source=".github/dockhand.yml")
+
+
+def test_errors_name_their_lines_and_all_are_reported() -> None:
     with pytest.raises(ConfigError) as raised:
-        parse_config("rules:\n  disable:\n    - DH101\n    - DL9999\n", "c.yml", rule_codes())
-    assert [(p.line, p.message) for p in raised.value.problems] == [(4, "unknown rule 'DL9999'")]
+        parse("fail_on: high\nrules:\n  disable:\n    - DH999\n  severity: {DH101: huge}\nmax-file-bytes: -1\n")
+    messages = [str(p) for p in raised.value.problems]
+    assert messages == [
+        ".github/dockhand.yml:1: unknown key 'fail_on' (did you mean 'fail-on'?)",
+        ".github/dockhand.yml:4: unknown rule 'DH999'",
+        ".github/dockhand.yml:5: rules.severity.DH101: unknown severity 'huge'"
+        " (one of: info, low, medium, high, critical)",
+        ".github/dockhand.yml:6: 'max-file-bytes' must be a positive whole number",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("a: 1\n\tb: 2\n", 2, "not valid YAML"),
+        ("fail-on: high\nfail-on: low\n", 2, "not valid YAML"),
+        ("- a\n- b\n", 1, "must be a mapping"),
+        ("ignore-paths: docs\n", 1, "must be a list of strings"),
+    ],
+)
+def test_invalid_yaml_and_shapes(text: str, line: int, words: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse(text)
+    assert raised.value.problems[0].line == line
+    assert words in raised.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "matches"),
+    [
+        ("docs/**", "docs/a/Dockerfile", True),
+        ("docs/", "docs/Dockerfile", True),
+        ("**/Dockerfile.test", "a/b/Dockerfile.test", True),
+        ("**/Dockerfile.test", "Dockerfile.test", True),
+        ("*.yml", "a/compose.yml", False),
+        ("*/compose.yml", "a/compose.yml", True),
+        ("examples/*", "examples/a/b", False),
+    ],
+)
+def test_globs(pattern: str, path: str, matches: bool) -> None:
+    assert glob_matches(pattern, path) is matches

@@ -30,9 +30,12 @@ def test_go_with_warnings() -> None:
 
 
 def test_go() -> None:
-    assert decide([], Severity.HIGH) == (Verdict.PASS, "no release blockers and no findings in this change")
+    assert decide([], Severity.HIGH) == (Verdict.PASS, "no findings")
     pre_existing = [finding("DH101", Severity.HIGH, 3, new=False)]
-    assert decide(pre_existing, Severity.HIGH)[0] is Verdict.PASS
+    assert decide(pre_existing, Severity.HIGH) == (
+        Verdict.PASS,
+        "no release blockers and no new findings in this change",
+    )
     info = [finding("DH118", Severity.INFO, 1)]
     assert decide(info, Severity.HIGH) == (
         Verdict.PASS,

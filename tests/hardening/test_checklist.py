@@ -8,8 +8,9 @@ from bot.pipeline import ANALYZERS
 from bot.report.json_report import render_json
 from bot.report.markdown import render_markdown
 from bot.workspace import BuiltImage, ImageConfig, Workspace
+from tests.support.checks import changeset, review
 from tests.support.gitrepo import GitRepoFactory, Repo
-from tests.support.lint import changeset, dockerfile, review
+from tests.support.linting import dockerfile
 
 HARDENED = dockerfile(
     """

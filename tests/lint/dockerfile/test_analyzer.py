@@ -1,6 +1,6 @@
 from bot.config import Config
+from tests.support.checks import review
 from tests.support.gitrepo import GitRepoFactory
-from tests.support.lint import review
 
 BASE = (
     "FROM debian:12\n"

@@ -1,4 +1,5 @@
-from tests.support.lint import dockerfile, fixed, hits
+from tests.support.checks import fixed, hits
+from tests.support.linting import dockerfile
 
 APT = """\
 FROM debian:bookworm-slim

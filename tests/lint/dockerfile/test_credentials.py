@@ -4,8 +4,8 @@ from bot.lint.context import LintContext
 from bot.lint.dockerfile.analyzer import lint_dockerfiles
 from bot.report.json_report import render_json
 from bot.report.markdown import render_markdown
+from tests.support.checks import hits, review
 from tests.support.gitrepo import GitRepoFactory
-from tests.support.lint import hits, review
 
 GITHUB_TOKEN = "ghp_" + "A1b2C3d4E5" * 4
 PASSWORD = "s3cr3t-Passw0rd"

@@ -1,5 +1,5 @@
 from bot.config import Config
-from tests.support.lint import hits
+from tests.support.checks import hits
 
 
 def test_latest_and_missing_tags() -> None:

@@ -1,4 +1,4 @@
-from tests.support.lint import hits
+from tests.support.checks import hits
 
 SERVICE = 'FROM python:3.12-slim\nUSER app\nEXPOSE 8000\nCMD ["gunicorn", "app:app"]\n'
 

@@ -1,4 +1,4 @@
-from tests.support.lint import fixed, hits
+from tests.support.checks import fixed, hits
 
 
 def test_add_of_local_files() -> None:

@@ -1,4 +1,5 @@
-from tests.support.lint import dockerfile, hits
+from tests.support.checks import hits
+from tests.support.linting import dockerfile
 
 
 def test_whole_context_before_the_install() -> None:

@@ -1,6 +1,7 @@
 from bot.changes import HeadTree
+from tests.support.checks import fixed, head_tree, hits
 from tests.support.gitrepo import GitRepoFactory
-from tests.support.lint import dockerfile, fixed, head_tree, hits
+from tests.support.linting import dockerfile
 
 SEED_000 = dockerfile(
     """

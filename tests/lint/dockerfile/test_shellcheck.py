@@ -8,7 +8,7 @@ from bot.lint.dockerfile.snippets import shell_snippets
 from bot.model import Finding
 from bot.parsing.dockerfile import parse_dockerfile
 from bot.tools import find_tool
-from tests.support.lint import dockerfile
+from tests.support.linting import dockerfile
 
 
 def shellcheck(text: str, path: str = "Dockerfile") -> list[Finding]:

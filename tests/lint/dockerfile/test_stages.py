@@ -1,4 +1,4 @@
-from tests.support.lint import hits
+from tests.support.checks import hits
 
 
 def test_copy_from_a_misspelled_stage() -> None:
