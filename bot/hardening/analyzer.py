@@ -16,7 +16,7 @@ from bot.config import Config
 from bot.filekinds import Family
 from bot.findings import place
 from bot.hardening.checklist import FROM_IMAGE, PROPERTIES, Check, Status, Subject, checklist
-from bot.hardening.context import dockerignore_sides
+from bot.hardening.context import build_context, dockerignore_sides
 from bot.lint.context import LintContext
 from bot.model import Finding, Section, Severity, Table
 from bot.options import ReviewOptions
@@ -141,7 +141,8 @@ def _compare(changes: ChangeSet, changed: ChangedFile, context: LintContext, wor
     if head.errors:
         return None
     base = parse_dockerfile(changed.old_path or changed.path, changed.base_text) if changed.base_text else None
-    base_ignore, head_ignore = dockerignore_sides(changes, changed.path)
+    build_dir = build_context(changes, head, workspace)
+    base_ignore, head_ignore = dockerignore_sides(changes, changed.path, build_dir)
     head_image = _image(workspace, changed.path, "head")
     base_image = _image(workspace, changed.old_path or changed.path, "base")
     head_checks = checklist(Subject(head, context, head_ignore, head_image))

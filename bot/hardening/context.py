@@ -1,9 +1,8 @@
-"""A Dockerfile's build context as far as the checklist needs it: which .dockerignore applies
-and whether it keeps out what must never reach the builder.
+"""A Dockerfile's build context as far as the checklist needs it: which .dockerignore the build
+uses, at base and at head, read and matched by the shared parser (`bot/parsing/dockerignore.py`).
 
-Docker's matching: patterns are paths relative to the context root (a leading `/` or `./` is
-dropped), `*` stays within one directory, `**` spans any number, `!` re-includes, the last
-matching pattern wins, and excluding a directory excludes everything in it.
+The context is the one the image analyzer built with when it built this Dockerfile, else the
+one it would infer (the nearest directory holding every COPY source).
 """
 
 from __future__ import annotations
@@ -12,79 +11,53 @@ import posixpath
 from dataclasses import dataclass
 
 from bot.changes import ChangeSet
-from bot.config import glob_matches
+from bot.image.discovery import Repository, infer_context
 from bot.parsing.dockerfile import Dockerfile
+from bot.parsing.dockerignore import DockerIgnore, ignore_file_for, parse_dockerignore
+from bot.workspace import Workspace
 
 
 @dataclass(frozen=True)
 class Dockerignore:
     path: str
     """Repository path of the .dockerignore file."""
-    text: str
-
-    @property
-    def root(self) -> str:
-        """The build context it applies to (its directory)."""
-        return posixpath.dirname(self.path)
-
-    def patterns(self) -> list[tuple[int, str, bool]]:
-        """(line, pattern, is_exception) for every pattern line."""
-        found = []
-        for number, raw in enumerate(self.text.split("\n"), 1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            exception = line.startswith("!")
-            pattern = posixpath.normpath(line.lstrip("!").strip().lstrip("/")).removeprefix("./")
-            if pattern and pattern != ".":
-                found.append((number, pattern, exception))
-        return found
+    rules: DockerIgnore
 
     def excluding_line(self, path: str) -> int | None:
-        """The line of the pattern that keeps `path` (relative to the context) out, or None when included."""
-        deciding: int | None = None
-        for number, pattern, exception in self.patterns():
-            if _matches(pattern, path):
-                deciding = None if exception else number
-        return deciding
+        """The line of the pattern that keeps `path` (relative to the context) out, or None."""
+        pattern = self.rules.deciding_pattern(path)
+        return pattern.line if pattern is not None else None
 
 
-def _matches(pattern: str, path: str) -> bool:
-    parts = path.split("/")
-    return any(glob_matches(pattern, "/".join(parts[:end])) for end in range(1, len(parts) + 1))
+def build_context(changes: ChangeSet, dockerfile: Dockerfile, workspace: Workspace) -> str:
+    """Repository path of the build context ("." for the root)."""
+    for image in workspace.images:
+        if image.dockerfile == dockerfile.path:
+            return image.context
+    tree = changes.tree
+    repo = Repository(frozenset(tree.paths()), frozenset(), frozenset(), {}, tree.read)
+    return infer_context(dockerfile.path, dockerfile, repo)
 
 
-def find_dockerignore(dockerfile_path: str, read: dict[str, str | None]) -> Dockerignore | None:
-    """`<Dockerfile>.dockerignore` beside it, else the nearest `.dockerignore` in its directory or above."""
-    for candidate in candidate_paths(dockerfile_path):
-        text = read.get(candidate)
-        if text is not None:
-            return Dockerignore(candidate, text)
-    return None
-
-
-def candidate_paths(dockerfile_path: str) -> list[str]:
-    directory = posixpath.dirname(dockerfile_path)
-    candidates = [f"{dockerfile_path}.dockerignore"]
-    while True:
-        candidates.append(posixpath.join(directory, ".dockerignore") if directory else ".dockerignore")
-        if not directory:
-            return candidates
-        directory = posixpath.dirname(directory)
-
-
-def dockerignore_sides(changes: ChangeSet, dockerfile_path: str) -> tuple[Dockerignore | None, Dockerignore | None]:
-    """The .dockerignore that applies at base and at head (the PR may add, change or delete it)."""
-    candidates = candidate_paths(dockerfile_path)
+def dockerignore_sides(
+    changes: ChangeSet, dockerfile_path: str, context: str
+) -> tuple[Dockerignore | None, Dockerignore | None]:
+    """The .dockerignore the build uses at base and at head (the PR may add, change or delete it)."""
+    candidates = [f"{dockerfile_path}.dockerignore", posixpath.join(context, ".dockerignore").removeprefix("./")]
     head_texts = changes.tree.read_many(candidates)
     base_texts = dict(head_texts)
     for candidate in candidates:
         changed = changes.file(candidate)
         if changed is not None:
             base_texts[candidate] = changed.base_text
-            if changed.deleted:
-                head_texts[candidate] = None
-    return find_dockerignore(dockerfile_path, base_texts), find_dockerignore(dockerfile_path, head_texts)
+            head_texts[candidate] = None if changed.deleted else head_texts[candidate]
+    return _side(dockerfile_path, context, base_texts), _side(dockerfile_path, context, head_texts)
+
+
+def _side(dockerfile_path: str, context: str, texts: dict[str, str | None]) -> Dockerignore | None:
+    path = ignore_file_for(dockerfile_path, context, lambda p: texts.get(p) is not None)
+    text = texts.get(path) if path is not None else None
+    return Dockerignore(path, parse_dockerignore(text)) if path is not None and text is not None else None
 
 
 def copied_sources(dockerfile: Dockerfile) -> list[str]:
