@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.deps.rules import RULES as DEPENDENCY_RULES
 from bot.hardening.analyzer import hardening_regression
 from bot.image.rules import RULES as IMAGE_RULES
 from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
 from bot.rule import Rule
 
-ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES, hardening_regression, *IMAGE_RULES)
+ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES, hardening_regression, *IMAGE_RULES, *DEPENDENCY_RULES)
 
 
 def rules_by_id() -> dict[str, Rule[Any, Any]]:

@@ -9,6 +9,9 @@ ignore-paths: ["examples/**"] # globs of files not to review
 trusted-registries: [ghcr.io, docker.io]
 max-file-bytes: 67108864      # files above this are noted, not read
 image: {max-images: 4, budget: {max-growth-mb: 50}}   # image builds: see bot/image/settings.py
+dependencies:
+  unpinned: medium            # DH402 severity for a requirement with no version at all
+  open-ended: low             # DH402 severity for a lower bound with no upper bound
 ```
 
 A `.hadolint.yaml` (or `.hadolint.yml`) at the repository root is read too, so a team that moves
@@ -38,8 +41,9 @@ HADOLINT_PATHS = (".hadolint.yaml", ".hadolint.yml")
 _HADOLINT_LEVELS = {"error": Severity.HIGH, "warning": Severity.MEDIUM, "info": Severity.LOW, "style": Severity.INFO}
 _HADOLINT_NEVER_FAILS = ("none", "ignore")
 _SHELLCHECK_CODE = re.compile(r"(?:shellcheck:)?(SC\d{4})", re.IGNORECASE)
-_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes", "image")
+_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes", "image", "dependencies")
 _RULE_KEYS = ("disable", "severity")
+_DEPENDENCY_KEYS = ("unpinned", "open-ended")
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,10 @@ class Config:
     hadolint_source: str | None = None
     """The `.hadolint.yaml` whose settings were taken over, if any."""
     image: ImageSettings = field(default_factory=ImageSettings)
+    unpinned_severity: Severity = Severity.MEDIUM
+    """DH402 for a requirement that names no version (`torch`, `"*"`)."""
+    open_ended_severity: Severity = Severity.LOW
+    """DH402 for a requirement with a lower bound and no upper bound (`torch>=2.0`)."""
 
     def is_ignored_path(self, path: str) -> bool:
         return any(glob_matches(pattern, path) for pattern in self.ignore_paths)
@@ -183,6 +191,7 @@ class _Reader:
             source=self.path,
             hadolint_source=fallback.hadolint_source,
             image=read_image_settings(data.get("image"), data, self.problem_at),
+            **self.dependency_settings(data),
         )
 
     def hadolint(self, data: Any) -> Config:
@@ -219,6 +228,26 @@ class _Reader:
 
     def problem_at(self, mapping: Any, key: Any, message: str) -> None:
         self.problem(_key_line(mapping, key), message)
+
+    def dependency_settings(self, data: Any) -> dict[str, Severity]:
+        section = data.get("dependencies")
+        if section is None:
+            return {}
+        if not isinstance(section, dict):
+            self.problem(
+                _key_line(data, "dependencies"), "'dependencies' must be a mapping with 'unpinned' and 'open-ended'"
+            )
+            return {}
+        for key in section:
+            if key not in _DEPENDENCY_KEYS:
+                self.problem(
+                    _key_line(section, key),
+                    f"unknown key dependencies.{key}{_did_you_mean(str(key), _DEPENDENCY_KEYS)}",
+                )
+        return {
+            "unpinned_severity": self.severity(section, "unpinned", Severity.MEDIUM),
+            "open_ended_severity": self.severity(section, "open-ended", Severity.LOW),
+        }
 
     def severity(self, data: Any, key: str, default: Severity) -> Severity:
         if key not in data:
