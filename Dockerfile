@@ -3,6 +3,7 @@
 # the review needs, so the runner needs nothing else: dockhand, git, a pinned Trivy and a pinned
 # ShellCheck (both from PyPI wheels), and the Docker CLI with buildx for the image builds
 # (GitHub mounts the runner's Docker socket into container actions).
+# dockhand global ignore=DH118 base images are pinned to exact patch tags; Dependabot (.github/dependabot.yml) proposes every update as a reviewed pull request
 
 FROM docker:27.5.1-cli AS docker-cli
 

@@ -19,6 +19,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "path": finding.path,
         "line": finding.line,
         "end_line": finding.end_line,
+        "column": finding.column,
         "in_diff": finding.in_diff,
         "new": finding.new,
         "message": finding.message,
