@@ -124,10 +124,9 @@ def find_dclint() -> str | None:
 
 
 def default_corpus() -> Path:
-    for candidate in (ROOT.parent / "shared" / "corpus", ROOT.parent.parent / "shared" / "corpus"):
-        if candidate.is_dir():
-            return candidate
-    return Path("/work/shared/corpus")
+    from tests.support.corpus import find_corpus
+
+    return find_corpus() or ROOT.parent / "shared" / "corpus"
 
 
 def materialise(corpus: Path, repo: Path) -> list[str]:

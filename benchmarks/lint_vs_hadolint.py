@@ -81,10 +81,9 @@ def main(argv: list[str]) -> int:
 
 
 def default_corpus() -> Path:
-    for candidate in (ROOT.parent / "shared" / "corpus", ROOT.parent.parent / "shared" / "corpus"):
-        if candidate.is_dir():
-            return candidate
-    return ROOT.parent / "shared" / "corpus"
+    from tests.support.corpus import find_corpus
+
+    return find_corpus() or ROOT.parent / "shared" / "corpus"
 
 
 def dockerfiles(folders: list[Path]) -> list[Path]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-if not CORPUS.exists():
-    CORPUS = Path("/work/shared/corpus")
+from tests.support.corpus import find_corpus
+
+CORPUS = find_corpus() or Path("/work/shared/corpus")
 
 
 def corpus_text(relative: str) -> str:

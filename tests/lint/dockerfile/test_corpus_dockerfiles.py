@@ -4,7 +4,6 @@ and every suggestion applies to a file that still parses and quiets its finding.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -13,11 +12,9 @@ from bot.lint.context import LintContext
 from bot.lint.dockerfile.analyzer import lint_dockerfile, lint_dockerfiles
 from bot.suggestions import apply_suggestion
 from bot.text import decode
+from tests.support.corpus import find_corpus
 
-ROOT = Path(__file__).resolve().parents[3]
-CORPUS = next(
-    (p for p in (ROOT.parent / "shared" / "corpus", ROOT.parent.parent / "shared" / "corpus") if p.is_dir()), None
-)
+CORPUS = find_corpus()
 
 
 def corpus_dockerfiles() -> list[tuple[str, str]]:
