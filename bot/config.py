@@ -28,6 +28,7 @@ import difflib
 import io
 import posixpath
 import re
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from bot.changes import DEFAULT_MAX_FILE_BYTES, HeadTree
 from bot.image.settings import ImageSettings, read_image_settings
 from bot.model import Severity
+from bot.parsing import yamlsafety
 
 CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
 HADOLINT_PATHS = (".hadolint.yaml", ".hadolint.yml")
@@ -158,15 +160,20 @@ def resolve_rule(code: str, known_rules: dict[str, str]) -> str | None:
 
 def _load_yaml(text: str, path: str, problems: list[ConfigProblem]) -> Any:
     yaml = YAML(typ="rt")
+    yaml.max_depth = yamlsafety.MAX_DEPTH
     try:
-        data = yaml.load(io.StringIO(text))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ruamel.yaml's warnings quote the file: never printed
+            data = yaml.load(io.StringIO(yamlsafety.as_yaml_text(text)))
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        problems.append(ConfigProblem(path, line, f"not valid YAML: {error.problem or error.context}"))
+        message = yamlsafety.marked_message(error)
+        problems.append(ConfigProblem(path, yamlsafety.mark_line(error, text), message))
         return None
     except YAMLError as error:
         problems.append(ConfigProblem(path, 1, f"not valid YAML: {error}"))
+        return None
+    except yamlsafety.FAILURES as error:
+        problems.append(ConfigProblem(path, *yamlsafety.unplaced_failure(error, text)))
         return None
     if data is not None and not isinstance(data, dict):
         problems.append(ConfigProblem(path, 1, "the config must be a mapping of keys to values"))

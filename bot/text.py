@@ -48,3 +48,9 @@ def split_lines(text: str) -> list[str]:
 
 def line_count(text: str) -> int:
     return len(split_lines(text))
+
+
+def clamp_line(text: str, line: int) -> int:
+    """`line` as a line of `text`: a parser that stops "at the end of the file" (after the last
+    newline) points at the last line, which is the one a reviewer can comment on."""
+    return min(max(1, line), max(1, line_count(text)))

@@ -9,10 +9,13 @@ line of a real syntax error.
 from __future__ import annotations
 
 import io
+import warnings
 from typing import Any, Union
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from bot.parsing import yamlsafety
 
 YamlMap = dict[str, tuple[int, Union[str, "YamlMap"]]]
 """key -> (line, scalar text or nested mapping)."""
@@ -88,13 +91,18 @@ def _split(text: str) -> tuple[str, str]:
 
 def _full(text: str) -> YamlMap:
     yaml = YAML(typ="rt")
+    yaml.max_depth = yamlsafety.MAX_DEPTH
     try:
-        data = yaml.load(io.StringIO(text))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ruamel.yaml's warnings quote the file: never printed
+            data = yaml.load(io.StringIO(yamlsafety.as_yaml_text(text)))
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise YamlProblem(mark.line + 1 if mark else 1, f"not valid YAML: {error.problem or error.context}") from None
-    except (YAMLError, RecursionError) as error:
+        message = yamlsafety.marked_message(error)
+        raise YamlProblem(yamlsafety.mark_line(error, text), message) from None
+    except YAMLError as error:
         raise YamlProblem(1, f"not valid YAML: {error}") from None
+    except yamlsafety.FAILURES as error:
+        raise YamlProblem(*yamlsafety.unplaced_failure(error, text)) from None
     if not isinstance(data, dict):
         raise YamlProblem(1, "expected a mapping at the top level")
     return _convert(data, 1)

@@ -8,6 +8,7 @@ of a JSON object from a moving cursor.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -58,6 +59,64 @@ def json_key_offset(text: str, key: str, start: int = 0, end: int | None = None,
     return -1
 
 
+def json_members(text: str, start: int) -> tuple[dict[str, list[int]], int]:
+    """The member keys of the JSON object whose `{` is at `start`, as written (escapes kept), each
+    with the offsets of its opening quote (twice when given twice), and the offset of the
+    object's `}` (or the end of the text). Keys of nested objects are not members."""
+    members: dict[str, list[int]] = {}
+    depth = 0
+    position = start
+    length = len(text)
+    while position < length:
+        char = text[position]
+        if char == '"':
+            close = _string_end(text, position)
+            if depth == 1:
+                after = close + 1
+                while after < length and text[after] in " \t\r\n":
+                    after += 1
+                if after < length and text[after] == ":":
+                    members.setdefault(text[position + 1 : close], []).append(position)
+            position = close + 1
+            continue
+        if char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+            if depth == 0:
+                return members, position
+        position += 1
+    return members, length
+
+
+def json_value_start(text: str, key_offset: int) -> int:
+    """Offset of the first character of the value of the key whose opening quote is at `key_offset`."""
+    colon = text.find(":", _string_end(text, key_offset))
+    position = colon + 1 if colon >= 0 else len(text)
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def json_key_text(key: str) -> str:
+    """A decoded key as JSON writes it between its quotes (how `json_members` gives keys)."""
+    return json.dumps(key, ensure_ascii=False)[1:-1]
+
+
+def _string_end(text: str, quote: int) -> int:
+    """Offset of the quote that closes the JSON string opened at `quote` (or the text's end)."""
+    position = quote + 1
+    while position < len(text):
+        char = text[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == '"':
+            return position
+        position += 1
+    return len(text)
+
+
 def split_toml_key(text: str) -> tuple[str, ...] | None:
     """`a."b.c".d` -> ("a", "b.c", "d"); None when it is not a key."""
     parts: list[str] = []
@@ -105,7 +164,8 @@ class TomlLines:
                 header = _header(line)
                 if header is not None:
                     table = header
-                    found.tables.setdefault(table, number)
+                    for prefix in range(1, len(table) + 1):  # `[a.b.c]` defines `a` and `a.b` too
+                        found.tables.setdefault(table[:prefix], number)
                 continue
             key_text, equals, value = line.partition("=")
             if not equals or line.startswith("#"):

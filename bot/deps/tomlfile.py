@@ -6,6 +6,7 @@ import tomllib
 from typing import Any
 
 from bot.deps.textpos import TomlLines, toml_error_line
+from bot.text import clamp_line
 
 
 class TomlProblem(ValueError):
@@ -20,7 +21,7 @@ def load_toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
-        raise TomlProblem(toml_error_line(message), f"not valid TOML: {message}") from None
+        raise TomlProblem(clamp_line(text, toml_error_line(message)), f"not valid TOML: {message}") from None
     except RecursionError:
         raise TomlProblem(1, "not valid TOML: nested too deeply") from None
 

@@ -27,6 +27,7 @@ image:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -151,7 +152,7 @@ def _number(data: Any, key: str, problem: Problem, where: str = "image") -> floa
     if key not in data:
         return None
     value = data[key]
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < math.inf:
         problem(data, key, f"{where}.{key} must be a number, 0 or more")
         return None
     return float(value)

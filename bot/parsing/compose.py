@@ -37,6 +37,7 @@ from bot.parsing.compose_merge import merge_documents
 from bot.parsing.compose_schema import validate_compose
 from bot.parsing.interpolation import resolve
 from bot.parsing.yamllines import item_line, key_line, value_line
+from bot.parsing.yamlsafety import FAILURES, as_yaml_text, mark_line, unplaced_failure
 from bot.text import split_lines
 
 TEMPLATE_PLACEHOLDER = "${TEMPLATE_EXPRESSION}"
@@ -330,17 +331,21 @@ def _load(text: str, limits: ComposeLimits, *, allow_duplicate_keys: bool) -> _L
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            documents = [doc for doc in yaml.load_all(io.StringIO(text)) if doc is not None]
+            documents = [doc for doc in yaml.load_all(io.StringIO(as_yaml_text(text))) if doc is not None]
     except LimitExceeded as error:
-        result.problems.append(ComposeProblem(_mark_line(error), str(error.problem), "limit"))
+        result.problems.append(ComposeProblem(mark_line(error, text), str(error.problem), "limit"))
         return result
     except MarkedYAMLError as error:
         kind = "limit" if "maximum depth" in str(error.problem) else "yaml"
         message = _yaml_message(error) if kind == "yaml" else _depth_message(limits)
-        result.problems.append(ComposeProblem(_mark_line(error), message, kind))
+        result.problems.append(ComposeProblem(mark_line(error, text), message, kind))
         return result
-    except (YAMLError, RecursionError, ValueError) as error:
+    except YAMLError as error:
         result.problems.append(ComposeProblem(1, f"not valid YAML: {type(error).__name__}", "yaml"))
+        return result
+    except FAILURES as error:
+        line, message = unplaced_failure(error, text)
+        result.problems.append(ComposeProblem(line, message, "limit" if isinstance(error, RecursionError) else "yaml"))
         return result
     for document in documents:
         if not isinstance(document, dict):
@@ -386,11 +391,6 @@ def _children(node: Node) -> Iterator[Node]:
         for key, value in node.value:
             yield key
             yield value
-
-
-def _mark_line(error: MarkedYAMLError) -> int:
-    mark = error.problem_mark or error.context_mark
-    return int(mark.line) + 1 if mark is not None else 1
 
 
 def _yaml_message(error: MarkedYAMLError) -> str:

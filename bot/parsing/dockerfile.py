@@ -214,14 +214,14 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
 
 
 def _instruction(command: buildkit.Command) -> Instruction:
-    keyword = command.cmd.upper()
+    keyword = (command.cmd or "").upper()  # no word at all: a lone `\` continuation line
     onbuild = command.sub_cmd.upper() if command.sub_cmd else None
     return Instruction(
         keyword=keyword,
         arguments=tuple(command.value),
         flags=tuple(command.flags),
         exec_form=bool(command.json),
-        original=command.original,
+        original=command.original or "",
         line=command.start_line,
         end_line=command.end_line,
         heredocs=tuple(Heredoc(h.name, h.content) for h in command.heredocs),
@@ -246,6 +246,9 @@ def _validate(instructions: list[Instruction]) -> list[ParseError]:
     seen_from = False
     for ins in instructions:
         keyword = ins.onbuild_keyword if ins.keyword == "ONBUILD" and ins.onbuild_keyword else ins.keyword
+        if not keyword:
+            errors.append(ParseError(ins.line, "a line continuation with no instruction: docker rejects it"))
+            continue
         if keyword not in _KNOWN_INSTRUCTIONS:
             errors.append(ParseError(ins.line, f"unknown instruction: {keyword}"))
             continue

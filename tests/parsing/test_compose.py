@@ -145,7 +145,7 @@ def test_several_documents_merge_in_order() -> None:
     [
         ("services:\n  web:\n\timage: nginx\n", 3, "tab character"),
         ("services:\n  web:\n    image: nginx\n    image: httpd\n", 4, "appears twice"),
-        ("services:\n  web:\n    image: [nginx\n", 4, "not valid YAML"),
+        ("services:\n  web:\n    image: [nginx\n", 3, "not valid YAML"),  # the end of the file: its last line
         ("services:\n  web:\n    imagee: nginx\n", 3, "did you mean 'image'"),
         ("services:\n  web:\n    ports: 80\n", 3, "must be a list"),
         ("servics:\n  web: {}\n", 1, "unknown top-level key"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.deps.jsonfile import JsonProblem, load_json, object_span
+from bot.deps.jsonfile import JsonProblem, load_json
 from bot.deps.model import Dependency, ParsedFile, failed
 from bot.deps.node.specs import classify
-from bot.deps.textpos import json_key_offset
+from bot.deps.textpos import LineCounter, json_key_text, json_members, json_value_start
 
 SECTIONS = (
     ("dependencies", ""),
@@ -27,19 +27,21 @@ def parse_package_json(path: str, text: str) -> ParsedFile:
         return failed(path, "package.json", "node", False, 1, "package.json must be a JSON object")
     dependencies: list[Dependency] = []
     duplicates: list[tuple[str, int]] = []
+    counter = LineCounter(text)
+    top, _ = json_members(text, text.find("{"))
     for section, group in SECTIONS:
         entries = data.get(section)
         if not isinstance(entries, dict):
             continue
-        key_at = json_key_offset(text, section, 0, opening="{")
-        start, end = object_span(text, key_at) if key_at >= 0 else (0, 0)
+        at = top.get(section, [])
+        section_line = counter.line_at(at[-1]) if at else 1  # JSON keeps the last of a key given twice
+        members, _ = json_members(text, json_value_start(text, at[-1])) if at else ({}, 0)
         for name, value in entries.items():
-            offset = json_key_offset(text, name, start, end) if key_at >= 0 else -1
-            line = _line(text, offset)
+            offsets = members.get(json_key_text(name), [])
+            line = counter.line_at(offsets[-1]) if offsets else section_line
             dependencies.append(_entry(name, value, line, group))
             if name in duplicate_keys:
-                again = json_key_offset(text, name, offset + 1, end) if offset >= 0 else -1
-                duplicates.append((name, _line(text, again) or line or 1))
+                duplicates.append((name, line))
     return ParsedFile(
         path,
         "package.json",
@@ -51,10 +53,6 @@ def parse_package_json(path: str, text: str) -> ParsedFile:
         duplicates=tuple(duplicates),
         members=frozenset(_workspaces(data)),
     )
-
-
-def _line(text: str, offset: int) -> int | None:
-    return text.count("\n", 0, offset) + 1 if offset >= 0 else None
 
 
 def _entry(name: str, value: Any, line: int | None, group: str) -> Dependency:

@@ -51,7 +51,7 @@ def _modern(path: str, text: str, packages: dict[str, Any], version: str) -> Par
         name = key.rsplit(_MARKER, 1)[1]
         top_level = key.startswith(_MARKER) and key.count(_MARKER) == 1
         dependencies.append(
-            _locked(name, entry, counter.line_at(offset) if offset >= 0 else None, top_level and name in direct)
+            _locked(name, entry, counter.line_at(offset if offset >= 0 else cursor), top_level and name in direct)
         )
     return ParsedFile(
         path,
@@ -91,7 +91,8 @@ def _legacy(
         offset = json_key_offset(text, name, cursor[0], opening="{")
         if offset >= 0:
             cursor[0] = offset + 1
-        out.append(_locked(name, entry, counter.line_at(offset) if offset >= 0 else None, None if top else False))
+        line = counter.line_at(offset if offset >= 0 else cursor[0])  # not found as written: near the last one
+        out.append(_locked(name, entry, line, None if top else False))
         nested = entry.get("dependencies")
         if isinstance(nested, dict):
             _legacy(text, nested, counter, cursor, out, top=False)

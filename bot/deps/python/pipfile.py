@@ -10,6 +10,7 @@ from bot.deps.python.pep508 import is_full_commit
 from bot.deps.pyver import normalize_name, parse_constraint, pinned_version
 from bot.deps.textpos import LineCounter, json_key_offset
 from bot.deps.tomlfile import TomlLines, TomlProblem, load_toml, table
+from bot.text import clamp_line
 
 _SECTIONS = (("packages", ""), ("dev-packages", "dev"))
 _LOCK_SECTIONS = (("default", ""), ("develop", "dev"))
@@ -32,7 +33,9 @@ def parse_pipfile_lock(path: str, text: str) -> ParsedFile:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        return failed(path, "pipfile.lock", "python", True, error.lineno, f"not valid JSON: {error.msg}")
+        return failed(
+            path, "pipfile.lock", "python", True, clamp_line(text, error.lineno), f"not valid JSON: {error.msg}"
+        )
     except RecursionError:
         return failed(path, "pipfile.lock", "python", True, 1, "not valid JSON: nested too deeply")
     if not isinstance(data, dict):
@@ -46,7 +49,7 @@ def parse_pipfile_lock(path: str, text: str) -> ParsedFile:
         cursor = max(json_key_offset(text, section), 0)
         for name, value in entries.items():
             offset = json_key_offset(text, name, cursor)
-            line = counter.line_at(offset) if offset >= 0 else None
+            line = counter.line_at(offset if offset >= 0 else cursor)  # not found as written: the section's
             cursor = offset if offset >= 0 else cursor
             dependencies.append(_entry(name, value, line, group, direct=None))
     return ParsedFile(path, "pipfile.lock", "python", True, tuple(dependencies))

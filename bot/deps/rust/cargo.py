@@ -70,10 +70,10 @@ def parse_cargo_lock(path: str, text: str) -> ParsedFile:
         data = load_toml(text)
     except TomlProblem as problem:
         return failed(path, "cargo.lock", "rust", True, problem.line, str(problem))
-    packages = [p for p in data.get("package", []) if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    packages = [p for p in array(data, "package") if isinstance(p, dict) and isinstance(p.get("name"), str)]
     lines = lines_for_packages(text, [p["name"] for p in packages])
     members = [p for p in packages if "source" not in p]
-    direct = {str(d).split(" ", 1)[0] for m in members for d in m.get("dependencies", []) if isinstance(d, str)}
+    direct = {str(d).split(" ", 1)[0] for m in members for d in array(m, "dependencies") if isinstance(d, str)}
     dependencies = []
     for package, line in zip(packages, lines, strict=True):
         if "source" not in package:

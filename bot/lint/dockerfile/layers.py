@@ -136,13 +136,15 @@ def recursive_chown(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hi
     ```
     (`COPY --chmod=755` likewise replaces `chmod -R`.)
     """
+    workdirs: dict[int, dict[int, str]] = {}
     for stage, ins, commands in all_runs(dockerfile):
-        copied = _copied_before(dockerfile, stage, ins)
-        workdir = _workdir_at(dockerfile, stage, ins.line)
-        for cmd in commands:
-            if cmd.program not in {"chown", "chmod"} or not cmd.has_flag("R", "recursive"):
-                continue
-            targets = [posixpath.normpath(posixpath.join(workdir, path)) for path in cmd.positional[1:]]
+        recursive = [cmd for cmd in commands if cmd.program in {"chown", "chmod"} and cmd.has_flag("R", "recursive")]
+        if not recursive:
+            continue
+        at = workdirs.setdefault(stage.index, _workdirs(dockerfile, stage))
+        copied = _copied_before(stage, ins, at)
+        for cmd in recursive:
+            targets = [posixpath.normpath(posixpath.join(at[ins.line], path)) for path in cmd.positional[1:]]
             overlap = next(((t, c) for t in targets for c in copied if _overlaps(t, c[0])), None)
             if overlap is not None:
                 target, (_dest, copy) = overlap
@@ -156,21 +158,27 @@ def recursive_chown(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hi
                 break
 
 
-def _copied_before(dockerfile: Dockerfile, stage: Stage, run: Instruction) -> list[tuple[str, Instruction]]:
+def _copied_before(stage: Stage, run: Instruction, workdirs: dict[int, str]) -> list[tuple[str, Instruction]]:
     return [
-        (posixpath.normpath(posixpath.join(_workdir_at(dockerfile, stage, ins.line), ins.arguments[-1])), ins)
+        (posixpath.normpath(posixpath.join(workdirs[ins.line], ins.arguments[-1])), ins)
         for ins in stage.instructions
         if ins.line < run.line and ins.keyword in {"COPY", "ADD"} and len(ins.arguments) >= 2 and not ins.heredocs
     ]
 
 
-def _workdir_at(dockerfile: Dockerfile, stage: Stage, line: int) -> str:
+def _workdirs(dockerfile: Dockerfile, stage: Stage) -> dict[int, str]:
+    """The WORKDIR in effect at each instruction of `stage`, in one pass (a stage built FROM
+    another starts in that one's last WORKDIR)."""
     workdir = "/"
-    for lineage_stage in reversed(dockerfile.lineage(stage)):
-        for ins in lineage_stage.of("WORKDIR"):
-            if lineage_stage is not stage or ins.line < line:
-                workdir = posixpath.join(workdir, ins.arguments[0]) if ins.arguments else workdir
-    return workdir
+    for parent in reversed(dockerfile.lineage(stage)[1:]):
+        for ins in parent.of("WORKDIR"):
+            workdir = posixpath.join(workdir, ins.arguments[0]) if ins.arguments else workdir
+    at: dict[int, str] = {}
+    for ins in stage.instructions:
+        at[ins.line] = workdir
+        if ins.keyword == "WORKDIR" and ins.arguments:
+            workdir = posixpath.join(workdir, ins.arguments[0])
+    return at
 
 
 def _overlaps(path: str, copied: str) -> bool:

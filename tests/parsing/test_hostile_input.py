@@ -1,0 +1,55 @@
+"""Property: the Dockerfile, shell, Compose and .dockerignore parsers, and the rules and reports
+over them, take any text without raising, and put every line they report inside the file.
+
+Inputs are real files mutated by the fuzz harness's mutations, and token soups of each format
+(tests/support/fuzzing); `fuzz/run.py` runs the same checks on 100,000+ inputs per parser.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.parsing.compose import parse_compose
+from bot.parsing.dockerfile import parse_dockerfile
+from tests.support.fuzzing.strategies import hostile_texts
+from tests.support.fuzzing.targets import run_target, targets
+
+EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("name", ["dockerfile", "shell", "compose", "dockerignore"])
+@EXAMPLES
+@given(data=st.data())
+def test_any_text_parses_lints_and_renders(name: str, data: st.DataObject) -> None:
+    run_target(targets()[name], data.draw(hostile_texts(name)))
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("FROM a\n\\\n", 2),  # a lone continuation line: BuildKit's parser gives a command with no word
+        ("FROM a\nRUN x \\", 2),
+    ],
+)
+def test_dockerfile_regressions_found_by_fuzzing(text: str, line: int) -> None:
+    parsed = parse_dockerfile("Dockerfile", text)
+    assert [e.line for e in parsed.errors] in ([line], [])
+    run_target(targets()["dockerfile"], text)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("services:\n  web:\n    image: [nginx\n", 3, "not valid YAML"),  # ends early: the last line
+        ("? {a: [1]}\n: b\n", 1, "key that is itself a mapping"),  # ruamel.yaml raised TypeError
+        ("a: " + "[" * 2000 + "]" * 2000 + "\n", 1, "nesting deeper"),
+        ("services:\r  web:\r    image: x\n    links:\n", 1, ""),  # a lone CR is a YAML line break, not git's
+    ],
+)
+def test_compose_regressions_found_by_fuzzing(text: str, line: int, words: str) -> None:
+    compose = parse_compose("compose.yaml", text)
+    if words:
+        assert [(p.line, words in p.message) for p in compose.problems] == [(line, True)]
+    run_target(targets()["compose"], text)
