@@ -29,6 +29,10 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def one_line(value: str) -> str:
+    return value.replace("\r", " ").replace("\n", " ")
+
+
 def command(name: str, message: str, **properties: Any) -> str:
     props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
@@ -39,7 +43,8 @@ class ActionLog:
     stream: TextIO
 
     def info(self, message: str) -> None:
-        self._write(f"dockhand: {message}")
+        """A plain log line; a newline in it (a path can hold one) must not start a command line."""
+        self._write(f"dockhand: {one_line(message)}")
 
     def warning(self, message: str, **properties: Any) -> None:
         self._write(command("warning", message, **properties))
@@ -53,7 +58,7 @@ class ActionLog:
     def group(self, title: str, lines: Iterable[str]) -> None:
         self._write(f"::group::{escape_data(title)}")
         for line in lines:
-            self._write(line.replace("\n", " ") if not line.startswith("::") else " " + line)
+            self._write(" " + one_line(line) if line.startswith("::") else one_line(line))
         self._write("::endgroup::")
 
     def _write(self, line: str) -> None:

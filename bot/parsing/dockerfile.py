@@ -201,7 +201,12 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
         notes.append("template control lines ({% ... %}) were skipped; both branches are linted")
     directives = _directives(lines)
     try:
-        commands = buildkit.parse_string(source)
+        try:
+            commands = buildkit.parse_string(source)
+        except UnicodeDecodeError:  # see _ascii_only
+            source = _ascii_only(source)
+            notes.append("characters the Dockerfile parser could not pass on are shown as `?`")
+            commands = buildkit.parse_string(source)
     except (buildkit.GoParseError, buildkit.GoIOError) as error:
         line = _error_line(source, str(error))
         return Dockerfile(path, lines, directives, errors=(ParseError(line, str(error)),), notes=tuple(notes))
@@ -219,7 +224,7 @@ def _instruction(command: buildkit.Command) -> Instruction:
     return Instruction(
         keyword=keyword,
         arguments=tuple(command.value),
-        flags=tuple(command.flags),
+        flags=tuple(_undo_latin1(flag) for flag in command.flags),
         exec_form=bool(command.json),
         original=command.original or "",
         line=command.start_line,
@@ -227,6 +232,21 @@ def _instruction(command: buildkit.Command) -> Instruction:
         heredocs=tuple(Heredoc(h.name, h.content) for h in command.heredocs),
         onbuild_keyword=onbuild,
     )
+
+
+def _ascii_only(source: str) -> str:
+    """`source` with every non-ASCII character as `?` (same lines and columns). The `dockerfile`
+    binding decodes BuildKit's words strictly, and BuildKit can cut a word inside a multi-byte
+    character (`HEALTHCHECK $VARǅ`): Docker reads such a file, so it must not become an error."""
+    return "".join(char if char.isascii() else "?" for char in source)
+
+
+def _undo_latin1(flag: str) -> str:
+    """The `dockerfile` binding decodes flags as Latin-1 (`--chown=Ã©` for `--chown=é`)."""
+    try:
+        return flag.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return flag
 
 
 def _directives(lines: tuple[str, ...]) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from bot import __version__
 from bot.catalog import rules_by_id
@@ -52,6 +53,12 @@ def review_to_sarif(review: Review) -> dict[str, Any]:
     }
 
 
+def artifact_uri(path: str) -> str:
+    """A repository path as the relative URI reference SARIF wants: `#123/Dockerfile` is not a
+    fragment, a space is `%20` (what CodeQL writes, and GitHub code scanning decodes)."""
+    return quote(path, safe="/")
+
+
 def _rule(rule_id: str) -> dict[str, Any]:
     known = rules_by_id().get(rule_id)
     if known is None:  # findings of other tools (shellcheck:SC2086, trivy:CVE-...)
@@ -78,7 +85,9 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "ruleIndex": rule_index,
         "level": _LEVELS[finding.severity],
         "message": {"text": finding.message},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": finding.path}, "region": region}}],
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(finding.path)}, "region": region}}
+        ],
         "partialFingerprints": {"dockhand/v1": finding.fingerprint},
         "properties": {"in_diff": finding.in_diff, "new": finding.new},
     }
@@ -89,7 +98,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
                 "description": {"text": f"{finding.rule}: suggested replacement"},
                 "artifactChanges": [
                     {
-                        "artifactLocation": {"uri": finding.path},
+                        "artifactLocation": {"uri": artifact_uri(finding.path)},
                         "replacements": [
                             {
                                 "deletedRegion": {"startLine": suggestion.start, "endLine": suggestion.end},

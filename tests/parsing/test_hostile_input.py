@@ -39,6 +39,18 @@ def test_dockerfile_regressions_found_by_fuzzing(text: str, line: int) -> None:
     run_target(targets()["dockerfile"], text)
 
 
+def test_a_word_buildkit_cuts_inside_a_character_still_parses() -> None:
+    """The `dockerfile` binding cannot decode it; Docker reads the file, so dockhand must too."""
+    parsed = parse_dockerfile("Dockerfile", "FROM a\nHEALTHCHECK $VARǅǅǅpip\nUSER app\n")
+    assert parsed.errors == () and [i.keyword for i in parsed.stages[0].instructions] == ["HEALTHCHECK", "USER"]
+    assert "shown as `?`" in parsed.notes[0]
+
+
+def test_non_ascii_flags_are_not_mojibake() -> None:
+    parsed = parse_dockerfile("Dockerfile", "FROM a\nCOPY --chown=日本 x y\n")
+    assert parsed.stages[0].instructions[0].flag("chown") == "日本"
+
+
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.git import unquote_path
 from tests.support.github_contract import Contract, Operation, event_template, observed_review_422
 
 DOCS = "https://docs.github.com/rest"
@@ -811,13 +812,13 @@ def pull_files(repo: Path, base: str, head: str) -> list[dict[str, Any]]:
             elif text.startswith("deleted file mode"):
                 meta["status"] = "removed"
             elif text.startswith("rename from "):
-                meta["status"], old = "renamed", text[len("rename from ") :]
+                meta["status"], old = "renamed", unquote_path(text[len("rename from ") :])
             elif text.startswith("rename to "):
-                new = text[len("rename to ") :]
-            elif text.startswith("+++ b/"):
-                new = text[len("+++ b/") :].removesuffix("\t")  # git ends names with spaces with a tab
-            elif text.startswith("--- a/") and new is None:
-                new = text[len("--- a/") :]
+                new = unquote_path(text[len("rename to ") :])
+            elif text.startswith("+++ ") and text[4:] != "/dev/null":
+                new = unquote_path(text[4:].removesuffix("\t"))[2:]  # a tab ends names with spaces; "b/"
+            elif text.startswith("--- ") and text[4:] != "/dev/null" and new is None:
+                new = unquote_path(text[4:].removesuffix("\t"))[2:]
             elif text.startswith("index "):
                 sha = text.split(" ")[1].split("..")[-1]
         start = next((i for i, text in enumerate(lines) if text.startswith("@@")), None)
