@@ -49,7 +49,6 @@ def test_inline_comments_and_the_review_are_inert(
 def test_the_check_run_summary_and_annotations_are_inert(
     published: tuple[ActionScenario, RunResult], github: FakeGitHub
 ) -> None:
-    action, _ = published
     [run] = github.check_runs
     check_markdown(run["output"]["summary"], allowed_links=RUN_LINKS)
     assert "\n" not in run["output"]["title"] and len(run["output"]["title"]) <= 200
