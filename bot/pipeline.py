@@ -17,6 +17,7 @@ from bot.lint.dockerignore.analyzer import analyze_dockerignore
 from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
 from bot.options import ReviewOptions
 from bot.policy import decide
+from bot.redact import credential_values, redact
 from bot.suppress import split_suppressed
 from bot.text import split_lines
 from bot.workspace import Workspace
@@ -57,7 +58,7 @@ def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None
         notes.append(f"{ignored} changed file(s) skipped by ignore-paths in {config.source}")
     if config.hadolint_source:
         notes.append(f"settings from {config.hadolint_source} applied (ignored rules, overrides, trusted registries)")
-    return Review(
+    review = Review(
         base=changes.base,
         head=changes.head,
         files=tuple(ReviewedFile(f.path, f.kind.label, f.status, f.old_path, f.notes) for f in changes.files),
@@ -69,6 +70,15 @@ def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None
         notes=tuple(notes),
         suppressed=tuple(suppressed),
     )
+    return redact(review, _credentials(changes, config))
+
+
+def _credentials(changes: ChangeSet, config: Config) -> frozenset[str]:
+    """Credential values in everything the review read: the changed files, the head files the
+    analyzers opened, and the build args the config passes to docker."""
+    texts = [text for f in changes.files for text in (f.head_text, f.base_text) if text is not None]
+    build_args = [pair for spec in config.image.images for pair in spec.args.items()]
+    return credential_values([*texts, *changes.tree.texts_read()], build_args)
 
 
 def _without_redundant(sections: list[Section], suppressed: list[Suppressed]) -> list[Section]:

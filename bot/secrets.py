@@ -48,6 +48,22 @@ _TOKEN_SHAPES = (
     re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),  # JWT
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
 )
+_TOKEN_PREFIXES = (
+    ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    ("github_pat_",),
+    ("glpat-",),
+    ("AKIA", "ASIA"),
+    ("xox",),
+    ("sk_", "rk_"),
+    ("sk-",),
+    ("npm_",),
+    ("pypi-",),
+    ("AIza",),
+    ("eyJ",),
+    ("-----BEGIN",),
+)
+"""A fixed part of each shape above, in the same order."""
+_URL_USERINFO = re.compile(r"://[^\s:/@'\"]+:(?P<password>[^\s@/'\"]+)@")
 _URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'\"]+:(?P<password>[^\s@/'\"]+)@")
 _REFERENCE = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}?$")
 _HARMLESS_VALUES = frozenset({"", "true", "false", "yes", "no", "on", "off", "none", "null", "0", "1"})
@@ -75,9 +91,20 @@ def is_literal_value(value: str) -> bool:
 
 
 def token_values(text: str) -> list[str]:
-    """Substrings of `text` that have the shape of a known credential format."""
-    found = [m.group(0) for pattern in _TOKEN_SHAPES for m in pattern.finditer(text)]
-    found.extend(m.group("password") for m in _URL_PASSWORD.finditer(text) if not m.group("password").startswith("$"))
+    """Substrings of `text` that have the shape of a known credential format.
+
+    Each shape is searched for only when its fixed prefix occurs, so a 100 MB lock file costs a
+    few substring searches, not a dozen regular-expression scans."""
+    found = [
+        m.group(0)
+        for pattern, prefixes in zip(_TOKEN_SHAPES, _TOKEN_PREFIXES, strict=True)
+        if any(prefix in text for prefix in prefixes)
+        for m in pattern.finditer(text)
+    ]
+    if "://" in text:
+        found.extend(
+            m.group("password") for m in _URL_USERINFO.finditer(text) if not m.group("password").startswith("$")
+        )
     return found
 
 
