@@ -157,8 +157,7 @@ class TomlLines:
         for number, raw in enumerate(found.lines, start=1):
             line = raw.strip()
             if in_multiline:
-                if line.count(in_multiline) % 2 == 1:
-                    in_multiline = ""
+                in_multiline = open_multiline_string(raw, in_multiline)
                 continue
             if line.startswith("["):
                 header = _header(line)
@@ -175,9 +174,7 @@ class TomlLines:
                 found.keys.setdefault((*table, *key), number)
                 for prefix in range(1, len(key)):
                     found.tables.setdefault((*table, *key[:prefix]), number)
-            for quotes in ('"""', "'''"):
-                if value.count(quotes) % 2 == 1:
-                    in_multiline = quotes
+            in_multiline = open_multiline_string(value)
         return found
 
     def key_line(self, *path: str) -> int | None:
@@ -196,6 +193,42 @@ class TomlLines:
             if number > start and (text.lstrip().startswith("[") and _header(text.strip()) is not None):
                 break
         return start
+
+
+def open_multiline_string(text: str, state: str = "") -> str:
+    """The multi-line string delimiter (`\"\"\"` or `'''`) still open at the end of `text`, a line
+    of TOML that starts inside such a string when `state` is set; "" when none is open. Quotes
+    inside other strings and comments do not count."""
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if state:
+            if state == '"""' and char == "\\":
+                index += 2
+            elif text.startswith(state, index):
+                index += 3
+                while index < length and text[index] == state[0]:  # `""""` ends with a quote of the string
+                    index += 1
+                state = ""
+            else:
+                index += 1
+        elif char == "#":
+            return ""
+        elif text.startswith('"""', index) or text.startswith("'''", index):
+            state, index = text[index : index + 3], index + 3
+        elif char in "\"'":
+            index = _string_end_on_line(text, index)
+        else:
+            index += 1
+    return state
+
+
+def _string_end_on_line(text: str, start: int) -> int:
+    """Offset after a one-line TOML string opened at `start` (basic strings have escapes)."""
+    quote, index = text[start], start + 1
+    while index < len(text) and text[index] != quote:
+        index += 2 if quote == '"' and text[index] == "\\" else 1
+    return index + 1
 
 
 def _header(line: str) -> tuple[str, ...] | None:

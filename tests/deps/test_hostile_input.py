@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from bot.deps.node.package_json import parse_package_json
 from bot.deps.python.pipfile import parse_pipfile
+from bot.deps.python.pyproject import parse_pyproject
 from bot.deps.rust.cargo import parse_cargo_lock
 from tests.support.fuzzing.strategies import hostile_pair
 from tests.support.fuzzing.targets import DEPENDENCY_PATHS, run_target, targets
@@ -49,3 +50,9 @@ def test_a_pipfile_package_given_only_as_subtables_is_at_its_first_header() -> N
 @pytest.mark.parametrize("text", ["package = 4.5\n", '[[package]]\nname = "a"\ndependencies = 3\n'])
 def test_cargo_lock_of_the_wrong_shape_is_not_a_crash(text: str) -> None:
     assert parse_cargo_lock("Cargo.lock", text).dependencies == ()
+
+
+def test_quotes_inside_a_string_do_not_open_a_multi_line_string() -> None:
+    text = "[project]\ndescription = \"it's ''' here\"\ndependencies = [\n    \"rich>=13\",\n]\n"
+    [dependency] = parse_pyproject("pyproject.toml", text).dependencies
+    assert dependency.line == 4
