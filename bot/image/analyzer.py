@@ -48,7 +48,7 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     notes.append(_builder_note(engine.buildx, engine.server_version))
     session = BuildSession(engine, config.image, workspace, options.keep_images, LayerCache(default_cache_dir()))
     try:
-        jobs = _jobs(repo, changes, base_tree, discovery.targets, workspace)
+        jobs = _jobs(repo, changes, base_tree, discovery.targets, workspace, notes)
     except GitError as error:
         return _section(notes=[*notes, f"images not built: cannot check out the commits: {error}"])
     outcomes = session.run_all(jobs)
@@ -100,17 +100,22 @@ def _section(
 
 
 def _jobs(
-    repo: GitRepo, changes: ChangeSet, base_tree: HeadTree, targets: tuple[BuildTarget, ...], workspace: Workspace
+    repo: GitRepo,
+    changes: ChangeSet,
+    base_tree: HeadTree,
+    targets: tuple[BuildTarget, ...],
+    workspace: Workspace,
+    notes: list[str],
 ) -> list[SideJob]:
     """Base then head for each target, from clean checkouts of the two commits."""
     run = new_run_id()
-    head_checkout = checkout(repo, changes.head, workspace)
+    head_checkout = checkout(repo, changes.head, workspace, notes)
     base_checkout: Path | None = None
     jobs: list[SideJob] = []
     for index, target in enumerate(targets):
         base_text = base_tree.read(target.base_dockerfile) if target.base_dockerfile else None
         if target.base_dockerfile and base_text is not None:
-            base_checkout = base_checkout or checkout(repo, changes.base, workspace)
+            base_checkout = base_checkout or checkout(repo, changes.base, workspace, notes)
             base_tag = tag_for(run, index, "base")
             jobs.append(SideJob(index, target, "base", base_checkout, target.base_dockerfile, base_text, base_tag))
         head_text = changes.tree.read(target.dockerfile) or ""

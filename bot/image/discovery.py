@@ -22,9 +22,10 @@ from bot.changes import ChangeSet, HeadTree
 from bot.filekinds import Family, classify
 from bot.git import GitRepo
 from bot.image.settings import ImageSettings, ImageSpec
-from bot.parsing.compose import BuildSpec, parse_compose
+from bot.parsing.compose import BuildSpec, is_remote, parse_compose
 from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
 from bot.parsing.dockerignore import DockerIgnore, ignore_file_for, parse_dockerignore
+from bot.parsing.interpolation import resolve
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,7 @@ def _service_target(
     repo: Repository, compose_path: str, service: str, spec: BuildSpec, is_ignored: IgnoreCheck, notes: list[str]
 ) -> BuildTarget | None:
     if spec.context is None or spec.dockerfile is None:
-        if spec.inline or spec.context is None:
-            notes.append(f"{compose_path}: service {service} builds from a remote or inline source: not built")
+        notes.append(f"{compose_path}: service {service} {_unbuildable(spec)}: not built")
         return None
     lines = repo.changed_lines.get(compose_path, frozenset())
     settings_changed = compose_path in repo.changed and (
@@ -197,6 +197,20 @@ def _service_target(
     )
 
 
+def _unbuildable(spec: BuildSpec) -> str:
+    """Why a compose `build:` is not built: never anything outside the repository."""
+    if spec.inline:
+        return "builds from an inline Dockerfile"
+    context = resolve(spec.context_text)
+    if context is None:
+        return f"has a build context that depends on unset variables (`{spec.context_text}`)"
+    if is_remote(context):
+        return f"builds from a remote source (`{spec.context_text}`)"
+    if spec.context is None:
+        return f"has its build context `{spec.context_text}` outside the repository"
+    return f"has its Dockerfile `{spec.dockerfile_text}` outside the repository"
+
+
 def _is_new(repo: Repository, path: str) -> bool:
     return path not in repo.base_paths and path not in repo.renamed_from
 
@@ -206,6 +220,11 @@ def _listed(repo: Repository, spec: ImageSpec, is_ignored: IgnoreCheck, notes: l
         notes.append(f"{spec.dockerfile} (listed in image.images) is not in the head commit: not built")
         return None
     context = _clean(spec.context) if spec.context else _directory(spec.dockerfile)
+    if context == ".." or context.startswith("../"):
+        notes.append(
+            f"{spec.dockerfile} (listed in image.images): build context {spec.context} is outside the repository"
+        )
+        return None
     reason = _change_reason(repo, spec.dockerfile, context, is_ignored)
     if reason is None:
         notes.append(f"{spec.dockerfile}: neither it nor its build context changed: not built")

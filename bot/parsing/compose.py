@@ -620,10 +620,15 @@ def _join(directory: str | None, name: str) -> str | None:
     return None if joined.startswith("..") else joined
 
 
+def is_remote(text: str) -> bool:
+    """A build context fetched by the builder (`https://...`, `git@...`), not a local path."""
+    return _REMOTE_CONTEXT.match(text) is not None
+
+
 def resolve_path(base_dir: str, text: str) -> str | None:
     """A path written in a Compose file as a repository path ("." = the root), or None."""
     resolved = resolve(text)
-    if resolved is None or _REMOTE_CONTEXT.match(resolved):
+    if resolved is None or is_remote(resolved):
         return None
     if resolved.startswith(("/", "~")):
         return None

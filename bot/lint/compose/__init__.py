@@ -7,6 +7,7 @@ from typing import Any
 from bot.lint.compose.dependencies import depends_on_not_ready
 from bot.lint.compose.healthchecks import healthcheck_broken, healthcheck_disabled, no_healthcheck
 from bot.lint.compose.images import image_latest
+from bot.lint.compose.paths import path_outside_repository
 from bot.lint.compose.ports import duplicate_host_port, exposed_datastore
 from bot.lint.compose.privileges import docker_socket, host_namespace, privileged, root_user
 from bot.lint.compose.runtime import runtime_limits
@@ -33,6 +34,7 @@ REVIEW_RULES: tuple[Rule[Any, Any], ...] = (
     undefined_reference,
     duplicate_host_port,
     container_name_scaled,
+    path_outside_repository,
 )
 """Rules over a parsed file in its project (`ComposeReview`)."""
 

@@ -23,6 +23,7 @@ from bot.lint.dockerfile.instructions import (
 from bot.lint.dockerfile.layers import copy_before_install, recursive_chown
 from bot.lint.dockerfile.lockfiles import install_bypasses_lock
 from bot.lint.dockerfile.scripts import failure_masked, pipefail_missing, remote_script_piped, sudo_in_run
+from bot.lint.dockerfile.sources import source_outside_context
 from bot.lint.dockerfile.stages import duplicate_stage_name, unknown_stage
 from bot.lint.dockerfile.syntax import dockerfile_syntax
 from bot.lint.dockerfile.user import root_user
@@ -62,4 +63,5 @@ RULES: tuple[Rule[Any, Any], ...] = (
     unknown_stage,
     duplicate_stage_name,
     install_bypasses_lock,
+    source_outside_context,
 )
