@@ -38,7 +38,8 @@ class BuildRequest:
     dockerfile: Path
     """The Dockerfile on disk (inside a checkout)."""
     context: Path
-    tag: str
+    tag: str | None
+    """None: untagged (known by the ID the builder writes to --iidfile)."""
     target: str | None = None
     args: Mapping[str, str] = field(default_factory=dict)
     platform: str | None = None
@@ -73,7 +74,9 @@ class BuildOutcome:
 
 def build_command(request: BuildRequest, *, buildx: bool, iidfile: Path) -> list[str]:
     command = ["buildx", "build", "--load", "--progress=plain"] if buildx else ["build", "--force-rm"]
-    command += ["--file", str(request.dockerfile), "--tag", request.tag, "--iidfile", str(iidfile)]
+    command += ["--file", str(request.dockerfile), "--iidfile", str(iidfile)]
+    if request.tag:
+        command += ["--tag", request.tag]
     if request.target:
         command += ["--target", request.target]
     for name, value in request.args.items():

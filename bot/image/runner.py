@@ -1,10 +1,17 @@
 """Build and measure the base and head images of every target, one build at a time by default.
 
-Each image is built from a clean checkout of its commit, tagged `dockhand-review:<run>-<n>-<side>`,
-measured, and left in the Workspace (`workspace.images`) for later analyzers such as the
-vulnerability scan. The Workspace removes them when the review ends, unless the images are to
-be kept; the builder's layer cache stays unless `image.keep-cache` is false (then a failed
-classic build's leftover step images go too).
+Each image is built from a clean checkout of its commit, measured, and left in the Workspace
+(`workspace.images`, by image ID) for later analyzers such as the vulnerability scan.
+
+What stays in the engine afterwards: with `--keep-images`, every image, tagged
+`dockhand-review:<run>-<n>-<side>`. Otherwise the builder's cache stays unless `image.keep-cache`
+is false. The classic builder's cache is its images, one per step, the last one included, so
+its images are built untagged and left in place: an unchanged base then gets the same image ID
+in the next review, and its measurements (cached by image ID and layer digest) apply again.
+Removing the last step's image instead would make the next build recreate it with a new ID,
+to be saved and read again every time. BuildKit keeps a cache of its own: its images are
+tagged and removed when the review ends. With `keep-cache: false` the tags are removed with
+their untagged parents, and a failed classic build's leftover step images go too.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ from pathlib import Path
 from bot.image.build import BuildRequest, RunningBuilds, run_build
 from bot.image.discovery import BuildTarget
 from bot.image.docker import Docker, DockerError, Engine
-from bot.image.layers import LayerCache, MeasureError
+from bot.image.layer_cache import LayerCache
+from bot.image.layers import MeasureError
 from bot.image.measure import measure_image
 from bot.image.result import SideResult
 from bot.image.settings import ImageSettings
@@ -53,9 +61,10 @@ class BuildSession:
         """Every job's result, in the jobs' order; `settings.concurrency` builds at a time.
 
         Measuring an image (reading its layers back) uses the CPU here while a build uses the
-        engine, so each image is measured while the next one builds."""
+        engine, so each image is measured while the next one builds (two at a time: a base
+        measured from the cache need not wait for the head's layers to be gzip-ed)."""
         builds = ThreadPoolExecutor(max_workers=self.settings.concurrency)
-        measures = ThreadPoolExecutor(1)
+        measures = ThreadPoolExecutor(2)
         try:
             built = [builds.submit(self.build_one, job) for job in jobs]
             pairs = zip(jobs, built, strict=True)
@@ -79,10 +88,11 @@ class BuildSession:
     def build_one(self, job: SideJob) -> tuple[str | None, SideResult | None]:
         """The built image's id, or the failed side's result; its removal is registered."""
         dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
+        tag = job.tag if self.tagged else None
         request = BuildRequest(
             dockerfile=job.checkout / job.dockerfile_path,
             context=job.checkout / job.target.context,
-            tag=job.tag,
+            tag=tag,
             target=job.target.target,
             args=job.target.args,
             platform=job.target.platform or self.settings.platform,
@@ -97,9 +107,14 @@ class BuildSession:
                 self.workspace.on_close(_remover(docker, leftover, prune=True, only_dangling=True))
         if outcome.image_id is None:
             return None, SideResult(failure=outcome.failure)
-        if not self.keep_images:
-            self.workspace.on_close(_remover(docker, job.tag, prune=prune, only_dangling=False))
+        if tag and not self.keep_images:
+            self.workspace.on_close(_remover(docker, tag, prune=prune, only_dangling=False))
         return outcome.image_id, None
+
+    @property
+    def tagged(self) -> bool:
+        """False only where the image is the classic builder's cache and the cache stays."""
+        return self.keep_images or self.engine.buildx or not self.settings.keep_cache
 
     def _measured(self, job: SideJob, image_id: str, dockerfile: Dockerfile) -> SideResult:
         try:
@@ -112,7 +127,7 @@ class BuildSession:
                 dockerfile=job.dockerfile_path,
                 context=job.target.context,
                 image_id=image_id,
-                tag=job.tag,
+                tag=job.tag if self.tagged else "",
                 target=job.target.target,
                 config=measure.config,
             )
