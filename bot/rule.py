@@ -43,6 +43,10 @@ class Hit:
     message: str
     end_line: int | None = None
     suggestion: Suggestion | None = None
+    severity: Severity | None = None
+    """When set, overrides the rule's severity for this hit (a rule whose severity is configurable)."""
+    redundant_with: tuple[str, ...] = ()
+    """Rules whose new finding in the same file already says this; the pipeline then drops it."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +79,14 @@ class Rule(Generic[Subject, Context]):
     def finding(self, path: str, hit: Hit) -> Finding:
         return Finding(
             rule=self.id,
-            severity=self.severity,
+            severity=hit.severity if hit.severity is not None else self.severity,
             path=path,
             line=hit.line,
             end_line=hit.end_line if hit.end_line is not None else hit.line,
             message=hit.message,
             suggestion=hit.suggestion,
             docs=self.url,
+            redundant_with=hit.redundant_with,
         )
 
     def run(self, path: str, subject: Subject, context: Context) -> list[Finding]:

@@ -12,21 +12,11 @@ import pytest
 from bot.cli import review_repository
 from bot.options import ReviewOptions
 from bot.text import split_lines
+from tests.support.corpus import find_corpus
 from tests.support.gitrepo import git
 
-
-def find_corpus() -> Path:
-    """DOCKHAND_CORPUS, else ../shared/corpus beside the checkout, else the workplace's copy."""
-    candidates = [
-        os.environ.get("DOCKHAND_CORPUS", ""),
-        str(Path(__file__).resolve().parents[2] / "shared" / "corpus"),
-        "/work/shared/corpus",
-    ]
-    return next((Path(c) for c in candidates if c and Path(c).is_dir()), Path(candidates[1]))
-
-
 CORPUS = find_corpus()
-CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS else []
 
 
 def test_the_corpus_is_there_in_ci() -> None:
