@@ -61,10 +61,11 @@ class BuildSession:
         """Every job's result, in the jobs' order; `settings.concurrency` builds at a time.
 
         Measuring an image (reading its layers back) uses the CPU here while a build uses the
-        engine, so each image is measured while the next one builds (two at a time: a base
-        measured from the cache need not wait for the head's layers to be gzip-ed)."""
+        engine, so each image is measured while the next one builds. One image at a time: the
+        layers the head and the base share are then measured once, by the first, and found in
+        the cache by the second."""
         builds = ThreadPoolExecutor(max_workers=self.settings.concurrency)
-        measures = ThreadPoolExecutor(2)
+        measures = ThreadPoolExecutor(1)
         try:
             built = [builds.submit(self.build_one, job) for job in jobs]
             pairs = zip(jobs, built, strict=True)
