@@ -13,7 +13,9 @@ and times, side by side in the same run, in a rotating order:
       commit, e.g. `git worktree add /tmp/before <commit>`), for a before/after in one run.
 
 Everything starts warm, as on a CI runner that keeps its caches: the base branch was built and
-reviewed before (the builder's cache and dockhand's measurement cache, one per source tree).
+reviewed before (the builder's cache and dockhand's measurement cache, one per source tree),
+and each tree's `bot` package is byte-compiled first, as `pip install` does (without that, a
+PYTHONDONTWRITEBYTECODE environment recompiles every module on every run).
 Prints every round, then min/median/max and the ratio of medians b/a; the target is <= 1.3.
 
     DOCKER_HOST=unix:///... python benchmarks/build_overhead.py [--rounds 9] [--compare TREE]
@@ -128,6 +130,7 @@ def main() -> int:
         print(f"engine at {engine.host}; builder: {'buildx' if buildx else 'classic'}; rounds: {args.rounds}")
         for key, tree in trees.items():
             print(f"({key}) dockhand from {tree}")
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "bot")], check=True, timeout=300)
         docker_build(engine, root, git(root, "rev-parse", "main"), buildx)  # warm: the base branch was built
         for key, tree in trees.items():  # ... and reviewed
             warm = commit(root, f"warm-{key}", source_files(f"warm-{key}"))
