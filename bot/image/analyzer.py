@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 
 from bot.changes import ChangeSet, HeadTree
 from bot.config import Config
 from bot.findings import place
 from bot.git import GitError, GitRepo
-from bot.image.checkout import checkout
+from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget, Repository, discover
 from bot.image.docker import connect
 from bot.image.layer_cache import LayerCache, default_cache_dir
@@ -113,8 +112,9 @@ def _jobs(
     before), so it builds while the head is being measured instead of before the head's build.
     Built one after the other, either order shares the cache the same way."""
     run = new_run_id()
-    head_checkout = checkout(repo, changes.head, workspace)
-    base_checkout: Path | None = None
+    head_checkout = Checkout(repo, changes.head, workspace)
+    head_checkout.path()  # now: a commit that cannot be checked out stops the builds here
+    base_checkout = Checkout(repo, changes.base, workspace)
     jobs: list[SideJob] = []
     for index, target in enumerate(targets):
         head_text = changes.tree.read(target.dockerfile) or ""
@@ -123,7 +123,6 @@ def _jobs(
         )
         base_text = base_tree.read(target.base_dockerfile) if target.base_dockerfile else None
         if target.base_dockerfile and base_text is not None:
-            base_checkout = base_checkout or checkout(repo, changes.base, workspace)
             base_tag = tag_for(run, index, "base")
             jobs.append(SideJob(index, target, "base", base_checkout, target.base_dockerfile, base_text, base_tag))
     return jobs

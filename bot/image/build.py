@@ -94,10 +94,16 @@ class RunningBuilds:
 
     _processes: set[subprocess.Popen[bytes]] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stopped: bool = False
 
     def add(self, process: subprocess.Popen[bytes]) -> None:
+        """Track a build; one that starts after `stop_all` (a race with Ctrl-C) stops at once."""
         with self._lock:
             self._processes.add(process)
+            stopped = self._stopped
+        if stopped:
+            with contextlib.suppress(OSError):
+                process.send_signal(signal.SIGINT)
 
     def discard(self, process: subprocess.Popen[bytes]) -> None:
         with self._lock:
@@ -106,6 +112,7 @@ class RunningBuilds:
     def stop_all(self) -> None:
         """Interrupt every running build (the docker client cancels it on the engine)."""
         with self._lock:
+            self._stopped = True
             processes = list(self._processes)
         for process in processes:
             with contextlib.suppress(OSError):

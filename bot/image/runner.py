@@ -20,9 +20,10 @@ import secrets
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from bot.git import GitError
 from bot.image.build import BuildRequest, RunningBuilds, run_build
+from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget
 from bot.image.docker import Docker, DockerError, Engine
 from bot.image.layer_cache import LayerCache
@@ -42,7 +43,8 @@ class SideJob:
     """The target's position in the review's list of images."""
     target: BuildTarget
     side: str
-    checkout: Path
+    checkout: Checkout
+    """Shared by the jobs of one commit; removed once the last of their builds is done."""
     dockerfile_path: str
     text: str
     tag: str
@@ -66,6 +68,8 @@ class BuildSession:
         the cache by the second."""
         builds = ThreadPoolExecutor(max_workers=self.settings.concurrency)
         measures = ThreadPoolExecutor(1)
+        for job in jobs:
+            job.checkout.use()
         try:
             built = [builds.submit(self.build_one, job) for job in jobs]
             pairs = zip(jobs, built, strict=True)
@@ -89,10 +93,15 @@ class BuildSession:
     def build_one(self, job: SideJob) -> tuple[str | None, SideResult | None]:
         """The built image's id, or the failed side's result; its removal is registered."""
         dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
+        try:
+            root = job.checkout.path()
+        except GitError as error:
+            job.checkout.release()
+            return None, SideResult(problem=f"the {job.side} commit cannot be checked out: {error}")
         tag = job.tag if self.tagged else None
         request = BuildRequest(
-            dockerfile=job.checkout / job.dockerfile_path,
-            context=job.checkout / job.target.context,
+            dockerfile=root / job.dockerfile_path,
+            context=root / job.target.context,
             tag=tag,
             target=job.target.target,
             args=job.target.args,
@@ -101,7 +110,10 @@ class BuildSession:
             timeout=float(self.settings.timeout),
         )
         docker = self.engine.docker
-        outcome = run_build(docker, request, dockerfile, buildx=self.engine.buildx, running=self.running)
+        try:
+            outcome = run_build(docker, request, dockerfile, buildx=self.engine.buildx, running=self.running)
+        finally:
+            job.checkout.release()
         prune = not self.settings.keep_cache
         if not self.keep_images and prune:
             for leftover in outcome.leftover:

@@ -263,6 +263,7 @@ def test_built_image_config_is_left_for_later_analyzers_without_env_values(
 
     def spy(changes, config, options, workspace):  # type: ignore[no-untyped-def]
         seen.extend(workspace.images)
+        seen.append(len(worktrees(repo.path)))  # the checkouts went when their builds were done
         from bot.model import Section
 
         return Section("spy", "spy")
@@ -273,6 +274,7 @@ def test_built_image_config_is_left_for_later_analyzers_without_env_values(
         review = review_repo(repo)
     finally:
         pipeline.ANALYZERS = original
+    assert seen[-1] == 1
     head_image = next(i for i in seen if getattr(i, "side", "") == "head")
     config = head_image.config  # type: ignore[attr-defined]
     assert config.user == "1000"
