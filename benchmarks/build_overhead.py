@@ -8,17 +8,19 @@ and times, side by side in the same run, in a rotating order:
   (a) `docker build` of the head alone, as a CI job would;
   (b) `dockhand review --no-scan` of base..head: builds base AND head from clean checkouts,
       measures both (uncompressed size, layers, every new layer gzip-ed and listed, wasted
-      space, instructions mapped to lines), compares them, writes the report;
-  (c) with `--compare TREE`: the same review run from another dockhand source tree (an older
-      commit, e.g. `git worktree add /tmp/before <commit>`), for a before/after in one run.
+      space, instructions mapped to lines), compares them, writes the report.
 
 Everything starts warm, as on a CI runner that keeps its caches: the base branch was built and
-reviewed before (the builder's cache and dockhand's measurement cache, one per source tree),
-and each tree's `bot` package is byte-compiled first, as `pip install` does (without that, a
-PYTHONDONTWRITEBYTECODE environment recompiles every module on every run).
-Prints every round, then min/median/max and the ratio of medians b/a; the target is <= 1.3.
+reviewed before (the builder's cache and dockhand's measurement cache), and the `bot` package
+is byte-compiled first, as `pip install` does (without that, a PYTHONDONTWRITEBYTECODE
+environment recompiles every module on every run). Prints every round, then min/median/max
+and the ratio of medians b/a; the target is <= 1.3.
 
-    DOCKER_HOST=unix:///... python benchmarks/build_overhead.py [--rounds 9] [--compare TREE]
+    DOCKER_HOST=unix:///... python benchmarks/build_overhead.py [--rounds 11] [--tree DIR]
+
+`--tree` times the `bot` package of another source tree (e.g. `git worktree add /tmp/before
+<commit>`): run once per tree for a before/after. Not both in one run: each version's image
+cleanup would change what the other finds in the engine.
 
 Uses DOCKER_HOST when it answers, else starts a private dockerd (root only); nothing is pulled.
 """
@@ -111,8 +113,8 @@ def summary(name: str, times: list[float]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--compare", type=Path, help="another dockhand source tree to time side by side")
+    parser.add_argument("--rounds", type=int, default=11)
+    parser.add_argument("--tree", type=Path, default=HERE, help="the dockhand source tree to time (default: this one)")
     args = parser.parse_args()
     with engine_session() as engine, tempfile.TemporaryDirectory(prefix="dockhand-bench-") as scratch:
         buildx = engine.docker("buildx", "version", check=False) != ""
@@ -125,36 +127,29 @@ def main() -> int:
         git(root, "add", "--all")
         git(root, "commit", "--quiet", "-m", "base")
         output = Path(scratch) / "review.json"
-        trees = {"b": HERE, **({"c": args.compare.resolve()} if args.compare else {})}
-        caches = {key: Path(scratch) / f"cache-{key}" for key in trees}
+        tree, cache = args.tree.resolve(), Path(scratch) / "cache"
         print(f"engine at {engine.host}; builder: {'buildx' if buildx else 'classic'}; rounds: {args.rounds}")
-        for key, tree in trees.items():
-            print(f"({key}) dockhand from {tree}")
-            subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "bot")], check=True, timeout=300)
+        print(f"(b) dockhand from {tree}")
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "bot")], check=True, timeout=300)
         docker_build(engine, root, git(root, "rev-parse", "main"), buildx)  # warm: the base branch was built
-        for key, tree in trees.items():  # ... and reviewed
-            warm = commit(root, f"warm-{key}", source_files(f"warm-{key}"))
-            dockhand_review(engine, tree, caches[key], root, warm, output)
-        times: dict[str, list[float]] = {"a": [], **{key: [] for key in trees}}
+        dockhand_review(engine, tree, cache, root, commit(root, "warm", source_files("warm")), output)  # and reviewed
+        plain: list[float] = []
+        review: list[float] = []
         for round_number in range(args.rounds):
-            runs: list[tuple[str, Callable[[], float]]] = []
-            sha = commit(root, f"a{round_number}", source_files(f"a{round_number}"))
-            runs.append(("a", partial(docker_build, engine, root, sha, buildx)))
-            for key, tree in trees.items():
-                sha = commit(root, f"{key}{round_number}", source_files(f"{key}{round_number}"))
-                runs.append((key, partial(dockhand_review, engine, tree, caches[key], root, sha, output)))
-            shift = round_number % len(runs)
-            for key, run in runs[shift:] + runs[:shift]:
-                times[key].append(run())
-            shown = "  ".join(f"({key}) {values[-1]:.2f}s" for key, values in times.items())
-            print(f"round {round_number + 1}: {shown}")
-        a = statistics.median(times["a"])
-        for key, values in times.items():
-            print(summary(f"({key})", values))
-        for key in trees:
-            b = statistics.median(times[key])
-            per_round = statistics.median(r / p for r, p in zip(times[key], times["a"], strict=True))
-            print(f"ratio ({key})/(a) = {b / a:.2f} (median of per-round ratios {per_round:.2f}; target <= 1.3)")
+            sha_a = commit(root, f"a{round_number}", source_files(f"a{round_number}"))
+            sha_b = commit(root, f"b{round_number}", source_files(f"b{round_number}"))
+            runs: list[tuple[list[float], Callable[[], float]]] = [
+                (plain, partial(docker_build, engine, root, sha_a, buildx)),
+                (review, partial(dockhand_review, engine, tree, cache, root, sha_b, output)),
+            ]
+            for times, run in runs if round_number % 2 == 0 else reversed(runs):
+                times.append(run())
+            print(f"round {round_number + 1}: (a) docker build {plain[-1]:.2f}s  (b) dockhand review {review[-1]:.2f}s")
+        print(summary("(a)", plain))
+        print(summary("(b)", review))
+        a, b = statistics.median(plain), statistics.median(review)
+        per_round = statistics.median(r / p for r, p in zip(review, plain, strict=True))
+        print(f"ratio b/a = {b / a:.2f} (median of per-round ratios {per_round:.2f}; target <= 1.3)")
         engine.docker("image", "rm", "bench:head", check=False)
     return 0
 
