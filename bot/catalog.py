@@ -6,8 +6,10 @@ from typing import Any
 
 from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
 from bot.rule import Rule
+from bot.scan.misconfig import check_codes
+from bot.scan.rules import RULES as SCAN_RULES
 
-ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES,)
+ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES, *SCAN_RULES)
 
 
 def rules_by_id() -> dict[str, Rule[Any, Any]]:
@@ -22,4 +24,6 @@ def rule_codes() -> dict[str, str]:
         codes[rule.name.upper()] = rule.id
         for alias in rule.aliases:
             codes.setdefault(alias.upper(), rule.id)
+    for code, rule_id in check_codes(codes).items():  # Trivy's Dockerfile checks (DS-0002 ...)
+        codes.setdefault(code, rule_id)
     return codes

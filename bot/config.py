@@ -8,6 +8,11 @@ rules:
 ignore-paths: ["examples/**"] # globs of files not to review
 trusted-registries: [ghcr.io, docker.io]
 max-file-bytes: 67108864      # files above this are noted, not read
+trivy-cache-dir: ~/.cache/trivy  # Trivy's DB and dockhand's cached scan results
+offline: false                # never download (the DB must be in trivy-cache-dir)
+scan-required: false          # a scan that cannot run fails the review (DH603)
+ignore-unfixed: false         # leave out vulnerabilities that have no fixed version
+trivy-timeout: 600            # seconds per Trivy run
 ```
 """
 
@@ -27,7 +32,18 @@ from bot.changes import DEFAULT_MAX_FILE_BYTES, HeadTree
 from bot.model import Severity
 
 CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
-_TOP_KEYS = ("fail-on", "rules", "ignore-paths", "trusted-registries", "max-file-bytes")
+_TOP_KEYS = (
+    "fail-on",
+    "rules",
+    "ignore-paths",
+    "trusted-registries",
+    "max-file-bytes",
+    "trivy-cache-dir",
+    "offline",
+    "scan-required",
+    "ignore-unfixed",
+    "trivy-timeout",
+)
 _RULE_KEYS = ("disable", "severity")
 
 
@@ -56,6 +72,11 @@ class Config:
     trusted_registries: tuple[str, ...] = ()
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     source: str | None = None
+    trivy_cache_dir: str | None = None
+    offline: bool = False
+    scan_required: bool = False
+    ignore_unfixed: bool = False
+    trivy_timeout: int = 600
 
     def is_ignored_path(self, path: str) -> bool:
         return any(glob_matches(pattern, path) for pattern in self.ignore_paths)
@@ -137,6 +158,11 @@ class _Reader:
             trusted_registries=tuple(self.strings(data, "trusted-registries")),
             max_file_bytes=self.positive_int(data, "max-file-bytes", DEFAULT_MAX_FILE_BYTES),
             source=self.path,
+            trivy_cache_dir=self.optional_string(data, "trivy-cache-dir"),
+            offline=self.boolean(data, "offline", False),
+            scan_required=self.boolean(data, "scan-required", False),
+            ignore_unfixed=self.boolean(data, "ignore-unfixed", False),
+            trivy_timeout=self.positive_int(data, "trivy-timeout", 600),
         )
 
     def severity(self, data: Any, key: str, default: Severity) -> Severity:
@@ -193,6 +219,24 @@ class _Reader:
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             self.problem(_key_line(data, key), f"'{key}' must be a positive whole number")
             return default
+        return value
+
+    def boolean(self, data: Any, key: str, default: bool) -> bool:
+        if key not in data:
+            return default
+        value = data[key]
+        if not isinstance(value, bool):
+            self.problem(_key_line(data, key), f"'{key}' must be true or false")
+            return default
+        return value
+
+    def optional_string(self, data: Any, key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(_key_line(data, key), f"'{key}' must be a non-empty string")
+            return None
         return value
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.model import Severity
 
@@ -15,3 +16,9 @@ class ReviewOptions:
     """Scan with Trivy (when the scan analyzer is present and trivy is installed)."""
     fail_on: Severity | None = None
     """Overrides the config file's `fail-on` when set."""
+    trivy_cache_dir: Path | None = None
+    """Overrides the config file's `trivy-cache-dir` when set."""
+    offline: bool = False
+    """Never download anything (also when the config file does not say `offline: true`)."""
+    trivy: Path | None = None
+    """The trivy binary to run (default: the one next to the Python interpreter, then PATH)."""

@@ -12,6 +12,7 @@ from bot.lint.dockerfile.analyzer import analyze_dockerfiles
 from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
 from bot.options import ReviewOptions
 from bot.policy import decide
+from bot.scan.analyzer import analyze_vulnerabilities
 from bot.suppress import split_suppressed
 from bot.text import split_lines
 from bot.workspace import Workspace
@@ -19,7 +20,10 @@ from bot.workspace import Workspace
 Analyzer = Callable[[ChangeSet, Config, ReviewOptions, Workspace], Section]
 """Analyzers run in this order; a later one may use what an earlier one left in the Workspace."""
 
-ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (("dockerfile", "Dockerfiles", analyze_dockerfiles),)
+ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
+    ("dockerfile", "Dockerfiles", analyze_dockerfiles),
+    ("scan", "Vulnerabilities", analyze_vulnerabilities),
+)
 
 
 def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None = None) -> Review:

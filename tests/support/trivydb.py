@@ -67,7 +67,9 @@ LANGUAGE_ADVISORIES = (
     LanguageAdvisory("npm", "lodash", "CVE-2020-8203", (">= 3.7.0, < 4.17.19",), ("4.17.19",)),
     LanguageAdvisory("npm", "lodash", "CVE-2021-23337", ("< 4.17.21",), ("4.17.21",)),
     LanguageAdvisory("npm", "minimist", "CVE-2021-44906", ("< 0.2.4", ">= 1.0.0, < 1.2.6"), ("0.2.4", "1.2.6")),
-    LanguageAdvisory("cargo", "smallvec", "CVE-2021-25900", (">= 0.6.3, < 0.6.14", ">= 1.0.0, < 1.6.1"), ("0.6.14", "1.6.1")),
+    LanguageAdvisory(
+        "cargo", "smallvec", "CVE-2021-25900", (">= 0.6.3, < 0.6.14", ">= 1.0.0, < 1.6.1"), ("0.6.14", "1.6.1")
+    ),
     LanguageAdvisory("cargo", "regex", "CVE-2022-24713", ("< 1.5.5",), ("1.5.5",)),
     LanguageAdvisory("cargo", "time", "CVE-2020-26235", ("< 0.2.23",), ("0.2.23",)),
 )
@@ -97,7 +99,9 @@ DETAILS = (
     Details("CVE-2020-26235", "MEDIUM", "time: segmentation fault in time crate with localtime_r"),
     Details("CVE-2023-5678", "MEDIUM", "openssl: excessive time spent in DH check / generation with large Q"),
     Details("CVE-2024-0727", "MEDIUM", "openssl: denial of service via null dereference"),
-    Details("CVE-2023-45853", "CRITICAL", "zlib: integer overflow and heap-based buffer overflow in zipOpenNewFileInZip4_6"),
+    Details(
+        "CVE-2023-45853", "CRITICAL", "zlib: integer overflow and heap-based buffer overflow in zipOpenNewFileInZip4_6"
+    ),
 )
 
 _GHSA_NAMES = {"pip": "pip", "npm": "npm", "cargo": "Rust", "go": "Go"}

