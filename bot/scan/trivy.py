@@ -102,8 +102,8 @@ class Trivy:
         return flags
 
     def run(self, args: Sequence[str]) -> dict[str, Any]:
-        """Run `trivy <args>` and return its JSON report."""
-        out = self._run([*args, *self.common_flags()])
+        """Run `trivy <command> <args>` and return its JSON report (the scan target stays last)."""
+        out = self._run([args[0], *self.common_flags(), *args[1:]])
         try:
             report = json.loads(out)
         except json.JSONDecodeError:
