@@ -138,8 +138,9 @@ def build_changeset(repo: GitRepo, commits: ResolvedRange, max_file_bytes: int =
     sizes = repo.blob_sizes(_blobs_of(raw))
     readable = [blob for blob, size in sizes.items() if size <= max_file_bytes]
     contents = repo.read_blobs(readable)
-    head_paths = [c.path for c in raw if c.status != "D" and c.new_mode.startswith("100")]
-    added = repo.added_lines(commits.base, commits.head, head_paths) if head_paths else {}
+    with_text = [c for c in raw if c.status != "D" and c.new_mode.startswith("100")]
+    diff_paths = [p for c in with_text for p in (c.old_path, c.path) if p]  # both names: git sees the rename
+    added = repo.added_lines(commits.base, commits.head, diff_paths) if diff_paths else {}
     files = tuple(
         _changed_file(change, contents, sizes, added.get(change.path, set()), max_file_bytes)
         for change in sorted(raw, key=lambda c: c.path)

@@ -10,6 +10,7 @@ from bot.model import Finding, Severity, Verdict
 def decide(findings: Iterable[Finding], fail_on: Severity) -> tuple[Verdict, str]:
     """fail: a finding at or above `fail_on` in what the PR changed or introduced;
     warn: findings below it (low or above) there; pass: nothing the PR is answerable for."""
+    findings = list(findings)
     counted = [f for f in findings if f.counts_for_policy]
     failing = [f for f in counted if f.severity >= fail_on]
     if failing:
@@ -17,7 +18,9 @@ def decide(findings: Iterable[Finding], fail_on: Severity) -> tuple[Verdict, str
     warning = [f for f in counted if f.severity >= Severity.LOW]
     if warning:
         return Verdict.WARN, f"{_count(warning)} below the {fail_on.label} threshold in this change"
-    return Verdict.PASS, "no findings in this change" if not counted else "only informational findings"
+    if counted:
+        return Verdict.PASS, "only informational findings in this change"
+    return Verdict.PASS, "no new findings in this change" if findings else "no findings"
 
 
 def _count(findings: list[Finding]) -> str:

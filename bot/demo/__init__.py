@@ -44,7 +44,8 @@ def remove_demo_repository(root: Path) -> None:
 
 def _copy_tree(source: Path, target: Path) -> None:
     for path in sorted(source.iterdir()):
-        shutil.copyfile(path, target / _RENAMED.get(path.name, path.name))
+        if path.is_file():  # an installed package may hold __pycache__ folders here
+            shutil.copyfile(path, target / _RENAMED.get(path.name, path.name))
 
 
 def _clear_worktree(root: Path) -> None:

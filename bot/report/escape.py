@@ -25,7 +25,7 @@ def text(value: str, limit: int = _MAX_CELL) -> str:
 
 def code(value: str, limit: int = _MAX_CELL) -> str:
     """Inline code that survives any content, also inside a table cell."""
-    value = _one_line(value, limit).replace("|", "\\|")
+    value = defuse_comments(_one_line(value, limit)).replace("|", "\\|")
     longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if value.startswith("`") or value.endswith("`") or not value.strip() else ""
@@ -55,9 +55,15 @@ def link(label: str, url: str, limit: int = _MAX_CELL) -> str:
 
 def fenced(value: str, language: str = "") -> str:
     """A fenced code block whose fence is longer than any backtick run inside."""
+    value = defuse_comments(value)
     longest = max((len(run) for run in re.findall(r"`{3,}", value)), default=2)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{language}\n{value}\n{fence}"
+
+
+def defuse_comments(value: str) -> str:
+    """`<!--` shown as code stays visible but can never be taken for a hidden marker comment."""
+    return value.replace("<!--", "<!" + ZERO_WIDTH_SPACE + "--")
 
 
 def _one_line(value: str, limit: int) -> str:

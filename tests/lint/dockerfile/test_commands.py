@@ -1,0 +1,54 @@
+import pytest
+
+from tests.support.linting import fixed, lint
+
+RULE = "DH102"
+
+
+@pytest.mark.parametrize("keyword", ["CMD", "ENTRYPOINT"])
+def test_shell_form_is_reported(keyword: str) -> None:
+    findings = lint(f"FROM debian:12\nUSER app\n{keyword} gunicorn --bind 0.0.0.0:8000 app:app\n", RULE)
+    assert [(f.line, f.severity.label) for f in findings] == [(3, "medium")]
+    assert findings[0].message.startswith(keyword)
+
+
+def test_exec_form_is_quiet() -> None:
+    assert lint('FROM debian:12\nUSER app\nCMD ["gunicorn", "app:app"]\n', RULE) == []
+
+
+def test_suggestion_is_the_exec_form_and_silences_the_rule() -> None:
+    text = "FROM debian:12\nUSER app\nCMD python -m http.server 'a b'\n"
+    findings = lint(text, RULE)
+    assert findings[0].suggestion is not None
+    assert findings[0].suggestion.replacement == 'CMD ["python", "-m", "http.server", "a b"]'
+    after = fixed(text, RULE)
+    assert lint(after, RULE) == []
+
+
+def test_multiline_shell_form_becomes_one_line() -> None:
+    text = "FROM debian:12\nUSER app\nCMD python \\\n    app.py\n"
+    finding = lint(text, RULE)[0]
+    assert finding.suggestion is not None
+    assert (finding.suggestion.start, finding.suggestion.end) == (3, 4)
+    assert lint(fixed(text, RULE), RULE) == []
+
+
+def test_exec_prefix_is_dropped() -> None:
+    finding = lint("FROM debian:12\nCMD exec nginx -g daemon\n", RULE)[0]
+    assert finding.suggestion is not None
+    assert finding.suggestion.replacement == 'CMD ["nginx", "-g", "daemon"]'
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["echo $HOME", "app > /tmp/log", "a && b", "run *.py", "FOO=bar app", "app | tee x", "sh -c 'x'; y"],
+)
+def test_no_suggestion_when_the_command_needs_a_shell(command: str) -> None:
+    findings = lint(f"FROM debian:12\nCMD {command}\n", RULE)
+    assert len(findings) == 1
+    assert findings[0].suggestion is None
+
+
+def test_only_the_final_image_stages_count() -> None:
+    text = 'FROM debian:12 AS build\nCMD make\nFROM debian:12\nCMD ["app"]\n'
+    assert lint(text, RULE) == []

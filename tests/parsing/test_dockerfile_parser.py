@@ -1,0 +1,124 @@
+"""The Dockerfile model: BuildKit's parser, exactly, plus what BuildKit checks next."""
+
+from dockerfile_parse import DockerfileParser
+
+from bot.parsing.dockerfile import parse_dockerfile, substitute
+
+HEREDOC = """\
+# syntax=docker/dockerfile:1
+FROM debian:12
+RUN <<EOF
+apt-get update
+USER root
+EOF
+COPY <<-CONF /etc/app.conf
+\tkey=value
+CONF
+CMD ["app"]
+"""
+
+ESCAPE = """\
+# escape=`
+ARG REPO=mcr.microsoft.com/windows/servercore
+FROM ${REPO}:ltsc2019
+RUN powershell -Command `
+    Write-Host C:\\path\\here; `
+    Write-Host done
+CMD ["cmd"]
+"""
+
+
+def test_heredoc_body_is_part_of_the_run_not_instructions() -> None:
+    parsed = parse_dockerfile("Dockerfile", HEREDOC)
+    stage = parsed.final_stage
+    assert stage is not None
+    assert [i.keyword for i in stage.instructions] == ["RUN", "COPY", "CMD"]
+    run = stage.instructions[0]
+    assert (run.line, run.end_line) == (3, 6)
+    assert run.shell_script == "apt-get update\nUSER root\n"
+    assert stage.of("USER") == []
+    copy = stage.instructions[1]
+    assert (copy.line, copy.end_line) == (7, 9)
+    assert copy.heredocs[0].name == "CONF"
+
+
+def test_dockerfile_parse_would_read_the_heredoc_body_as_instructions() -> None:
+    """Why dockhand does not parse with dockerfile-parse: it sees a USER that is not there."""
+    other = DockerfileParser(fileobj=None)
+    other.content = HEREDOC
+    assert "user" in [item["instruction"].lower() for item in other.structure]
+
+
+def test_escape_directive_joins_backtick_continuations() -> None:
+    parsed = parse_dockerfile("Dockerfile", ESCAPE)
+    assert parsed.escape == "`"
+    assert parsed.errors == ()
+    stage = parsed.final_stage
+    assert stage is not None
+    run = stage.instructions[0]
+    assert (run.line, run.end_line) == (4, 6)
+    assert "C:\\path\\here;" in run.command_text
+    assert stage.base_resolved == "mcr.microsoft.com/windows/servercore:ltsc2019"
+    assert parsed.is_windows(stage)
+
+
+def test_arg_before_from_is_resolved_in_the_base_image() -> None:
+    parsed = parse_dockerfile(
+        "Dockerfile", "ARG TAG=3.12\nARG IMG\nFROM python:${TAG}-slim AS app\nFROM ${IMG:-alpine}\n"
+    )
+    assert [(s.name, s.base_resolved) for s in parsed.stages] == [("app", "python:3.12-slim"), (None, "alpine")]
+
+
+def test_continuation_lines_with_comments_and_blank_lines() -> None:
+    parsed = parse_dockerfile("Dockerfile", 'FROM a\nRUN one \\\n# a comment\n\n    two\nCMD ["x"]\n')
+    stage = parsed.final_stage
+    assert stage is not None
+    run = stage.instructions[0]
+    assert (run.line, run.end_line) == (2, 5)
+    assert run.command_text.split() == ["one", "two"]
+
+
+def test_stage_names_are_case_insensitive_and_lineage_follows_from() -> None:
+    parsed = parse_dockerfile("Dockerfile", "FROM a AS Base\nUSER x\nFROM base AS mid\nFROM mid\n")
+    final = parsed.final_stage
+    assert final is not None
+    assert [s.index for s in parsed.lineage(final)] == [2, 1, 0]
+    assert [s.index for s in parsed.runtime_stages()] == [2, 1, 0]
+
+
+def test_directives_only_at_the_top() -> None:
+    parsed = parse_dockerfile("Dockerfile", "# syntax=docker/dockerfile:1.7\n# check=skip=all\nFROM a\n# escape=`\n")
+    assert parsed.directives == {"syntax": "docker/dockerfile:1.7", "check": "skip=all"}
+    assert parsed.escape == "\\"
+
+
+def test_onbuild_and_flags() -> None:
+    parsed = parse_dockerfile("Dockerfile", "FROM a\nONBUILD RUN make\nCOPY --from=b --chown=1:1 x y\n")
+    stage = parsed.final_stage
+    assert stage is not None
+    onbuild, copy = stage.instructions
+    assert (onbuild.keyword, onbuild.onbuild_keyword) == ("ONBUILD", "RUN")
+    assert copy.flag("from") == "b"
+    assert copy.flag("chown") == "1:1"
+    assert copy.flag("chmod") is None
+
+
+def test_template_control_lines_are_skipped_with_a_note() -> None:
+    text = "FROM python:3.12\n{% if cookiecutter.use_celery == 'y' %}\nRUN pip install celery\n{% endif %}\n"
+    parsed = parse_dockerfile("Dockerfile", text)
+    assert parsed.errors == ()
+    assert parsed.notes
+    stage = parsed.final_stage
+    assert stage is not None
+    assert stage.instructions[0].line == 3
+
+
+def test_a_line_over_buildkits_limit_is_an_error_at_that_line() -> None:
+    parsed = parse_dockerfile("Dockerfile", "FROM a\nRUN " + "x" * 70000 + "\n")
+    assert [e.line for e in parsed.errors] == [2]
+
+
+def test_substitute_follows_buildkit_operators() -> None:
+    values = {"SET": "v", "EMPTY": "", "NODEFAULT": None}
+    assert substitute("${SET:-d}|${EMPTY:-d}|${UNSET-d}|${EMPTY-d}", values) == "v|d|d|"
+    assert substitute("${SET:+alt}|${EMPTY:+alt}|${EMPTY+alt}|$SET", values) == "alt||alt|v"
