@@ -185,7 +185,9 @@ def find_trivy() -> Path | None:
 
 
 def default_cache_dir() -> Path:
-    """Trivy's own default, so that a DB fetched by plain `trivy` is found."""
+    """Trivy's own default (TRIVY_CACHE_DIR, else ~/.cache/trivy), so that a DB fetched by plain `trivy` is found."""
+    if os.environ.get("TRIVY_CACHE_DIR"):
+        return Path(os.environ["TRIVY_CACHE_DIR"]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "trivy"
 
