@@ -29,8 +29,10 @@ from bot.scan.cache import ResultCache, ScanResult
 from bot.scan.depfiles import SideFiles, dependency_sides
 from bot.scan.diff import EMPTY_DIFF, VulnerabilityDiff, diff_vulnerabilities
 from bot.scan.ignore import IgnoreRules, load_ignores
+from bot.scan.images import ImagePair, dockerfile_lines, dockerfile_text, image_pairs, origins_of
+from bot.scan.layers import LayerOrigin
 from bot.scan.misconfig import misconfig_findings, scan_dockerfiles
-from bot.scan.pins import pin_line, requirement_bump, requirement_has_hashes
+from bot.scan.pins import command_bump, pin_line, requirement_bump, requirement_has_hashes
 from bot.scan.report import (
     diff_data,
     ignore_reason,
@@ -38,13 +40,20 @@ from bot.scan.report import (
     summary_table,
     vulnerability_table,
 )
-from bot.scan.rules import ScanNotRun, VulnerablePin, new_vulnerable_dependency, scan_not_run
+from bot.scan.rules import (
+    ScanNotRun,
+    VulnerableInstruction,
+    VulnerablePin,
+    new_image_vulnerability,
+    new_vulnerable_dependency,
+    scan_not_run,
+)
 from bot.scan.scans import Scanner
 from bot.scan.trivy import DbInfo, Trivy, TrivyError, TrivySettings, default_cache_dir, open_trivy
-from bot.scan.upgrades import Upgrade, package_key, plan_upgrades
+from bot.scan.upgrades import PackageKey, Upgrade, package_key, plan_upgrades
 from bot.scan.vulnerabilities import Vulnerability
 from bot.text import split_lines
-from bot.workspace import Workspace
+from bot.workspace import BuiltImage, Workspace
 
 KEY, TITLE = "scan", "Vulnerabilities"
 
@@ -63,6 +72,8 @@ class _Run:
     data: dict[str, Any] = field(default_factory=dict)
     db: DbInfo | None = None
     db_failed: bool = False
+    origins: dict[tuple[str, str, str], LayerOrigin] = field(default_factory=dict)
+    """(side, Dockerfile, layer DiffID) -> the instruction that made the layer."""
 
 
 def analyze_vulnerabilities(
@@ -72,7 +83,7 @@ def analyze_vulnerabilities(
     base_deps, head_deps, notes = dependency_sides(changes, config.max_file_bytes)
     run.notes.extend(notes)
     dockerfiles = [f for f in changes.of_family(Family.DOCKERFILE.value) if f.head_text is not None]
-    if not (base_deps.files or head_deps.files or dockerfiles):
+    if not (base_deps.files or head_deps.files or dockerfiles or workspace.images):
         return _section(run)
     if not options.scan:
         run.notes.append("not scanned (--no-scan)")
@@ -88,6 +99,8 @@ def analyze_vulnerabilities(
     run.notes.extend(ignores.notes)
     if base_deps.files or head_deps.files:
         _scan_dependencies(run, trivy, cache, ignores, base_deps, head_deps)
+    if workspace.images:
+        _scan_images(run, trivy, cache, ignores, workspace.images)
     if dockerfiles:
         _scan_dockerfile_checks(run, trivy, cache, ignores, dockerfiles)
     return _section(run, trivy)
@@ -223,15 +236,117 @@ def _pin(
 
 def _placed_pin_findings(run: _Run, pin: VulnerablePin) -> list[Finding]:
     findings = [replace(f, severity=pin.severity) for f in new_vulnerable_dependency.run(pin.path, pin, None)]
-    changed = run.changes.file(pin.path)
-    changed_lines = changed.changed_lines if changed else frozenset()
-    return place(findings, [], _head_lines(run.changes, pin.path), [], changed_lines)
+    return _placed(run, pin.path, findings)
 
 
 def _head_lines(changes: ChangeSet, path: str) -> list[str]:
     changed = changes.file(path)
     text = changed.head_text if changed is not None else changes.tree.read(path)
     return split_lines(text or "")
+
+
+def _scan_images(run: _Run, trivy: Trivy, cache: ResultCache, ignores: IgnoreRules, images: list[BuiltImage]) -> None:
+    db = _prepare_db(run, trivy)
+    if db is None:
+        return
+    scanner = Scanner(trivy, db, cache)
+    for pair in image_pairs(run.changes, images):
+        sides = _scan_pair(run, scanner, pair)
+        if sides is None:
+            continue
+        base, head = sides
+        base_kept = _filtered(run, base, ignores, record=False)
+        head_kept = _filtered(run, head, ignores, record=True)
+        diff = diff_vulnerabilities(base_kept, head_kept)
+        run.diff = run.diff + diff
+        for step in _vulnerable_instructions(run, scanner, pair, diff.new, head):
+            findings = new_image_vulnerability.run(pair.dockerfile, step, None)
+            run.findings.extend(_placed(run, pair.dockerfile, [replace(f, severity=step.severity) for f in findings]))
+
+
+def _scan_pair(
+    run: _Run, scanner: Scanner, pair: ImagePair
+) -> tuple[tuple[Vulnerability, ...], tuple[Vulnerability, ...]] | None:
+    """Base and head vulnerabilities of one Dockerfile's images, each tagged with the Dockerfile."""
+    found: dict[str, tuple[Vulnerability, ...]] = {"base": ()}
+    for side, image in (("base", pair.base), ("head", pair.head)):
+        if image is None:
+            continue
+        try:
+            result = scanner.image(image)
+        except TrivyError as error:
+            _could_not_scan(run, f"{side} image of {pair.dockerfile} not scanned: {error}")
+            if side == "head":
+                return None
+            continue
+        for diff_id, origin in origins_of(run.changes, pair, side, result).items():
+            run.origins[(side, pair.dockerfile, diff_id)] = origin
+        found[side] = tuple(replace(v, dockerfile=pair.dockerfile) for v in result.vulnerabilities)
+        run.scanned.append(
+            {
+                "kind": "image",
+                "side": side,
+                "dockerfile": pair.dockerfile,
+                "image": image.image_id,
+                "cached": result.cached,
+            }
+        )
+    if "head" not in found:
+        return None
+    if pair.base is None and dockerfile_text(run.changes, pair.dockerfile, "base") is not None:
+        run.notes.append(
+            f"{pair.dockerfile}: no base image to compare with: every vulnerability of the head image counts as new"
+        )
+    return found["base"], found["head"]
+
+
+def _vulnerable_instructions(
+    run: _Run, scanner: Scanner, pair: ImagePair, new: tuple[Vulnerability, ...], head: tuple[Vulnerability, ...]
+) -> list[VulnerableInstruction]:
+    groups: dict[LayerOrigin, list[Vulnerability]] = {}
+    for vulnerability in new:
+        origin = run.origins.get(("head", pair.dockerfile, vulnerability.layer))
+        if origin is not None:
+            groups.setdefault(origin, []).append(vulnerability)
+        else:
+            groups.setdefault(_unknown_origin(run, pair), []).append(vulnerability)
+    wanted: list[PackageKey] = [
+        key for items in groups.values() for v in items if (key := package_key(v)) is not None and v.fixed_versions
+    ]
+    upgrades = plan_upgrades(scanner, head, wanted) if wanted else {}
+    lines = dockerfile_lines(run.changes, pair.dockerfile)
+    steps = []
+    for origin, items in groups.items():
+        keys = {key for v in items if (key := package_key(v)) is not None}
+        found = tuple(upgrades[k] for k in keys if k in upgrades)
+        bumps = [(k[0], k[1], k[2], u.version) for k in keys if (u := upgrades.get(k)) and u.verified and u.version]
+        suggestion = command_bump(lines, origin.line, origin.end_line, bumps) if origin.keyword == "RUN" else None
+        steps.append(
+            VulnerableInstruction(
+                pair.dockerfile,
+                origin.line,
+                origin.end_line,
+                origin.keyword,
+                origin.text,
+                tuple(items),
+                found,
+                suggestion,
+            )
+        )
+    return steps
+
+
+def _unknown_origin(run: _Run, pair: ImagePair) -> LayerOrigin:
+    """When the history does not say which instruction made a layer: the first FROM line."""
+    lines = dockerfile_lines(run.changes, pair.dockerfile)
+    line = next((n for n, text in enumerate(lines, 1) if text.lstrip().upper().startswith("FROM")), 1)
+    return LayerOrigin("FROM", line, line, lines[line - 1].strip()[5:].strip() if lines else "")
+
+
+def _placed(run: _Run, path: str, findings: list[Finding]) -> list[Finding]:
+    changed = run.changes.file(path)
+    changed_lines = changed.changed_lines if changed else frozenset()
+    return place(findings, [], _head_lines(run.changes, path), [], changed_lines)
 
 
 def _scan_dockerfile_checks(
@@ -266,7 +381,7 @@ def _not_run(run: _Run, reason: str) -> Section:
 
 
 def _section(run: _Run, trivy: Trivy | None = None) -> Section:
-    where = _Where(run.changes)
+    where = _Where(run.changes, "head", run.origins)
     tables: list[Table] = []
     if run.scanned:
         tables.append(summary_table(run.diff, len(run.ignored), _scanned_note(run, trivy)))
@@ -298,6 +413,10 @@ def _scanned_note(run: _Run, trivy: Trivy | None) -> str:
     return "Scanned with " + "; ".join(parts) + "." if parts else ""
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class _Where:
     """`path:line` of a vulnerability's pin, on the head side (or the base side for fixed ones)."""
@@ -307,9 +426,17 @@ class _Where:
 
     @property
     def base(self) -> _Where:
-        return _Where(self.changes, "base")
+        return _Where(self.changes, "base", self.origins)
+
+    origins: dict[tuple[str, str, str], LayerOrigin] = field(default_factory=dict)
 
     def __call__(self, vulnerability: Vulnerability) -> str:
+        if vulnerability.dockerfile:
+            origin = self.origins.get((self.side, vulnerability.dockerfile, vulnerability.layer))
+            if origin is None:
+                return f"{vulnerability.dockerfile} image"
+            text = f"FROM {origin.text}" if origin.keyword == "FROM" else origin.text
+            return f"{vulnerability.dockerfile}:{origin.line} `{_short(text)}`"
         if self.side == "base":
             changed = self.changes.file(vulnerability.target)
             lines = split_lines(changed.base_text or "") if changed is not None else []

@@ -47,6 +47,10 @@ class ScanResult:
     """Where Trivy found packages (repository paths, or the parts of an image)."""
     cached: bool = False
     """True when read from the cache instead of scanned."""
+    history: tuple[tuple[str, bool], ...] = ()
+    """For an image: its config's history, (created_by, empty_layer) per entry."""
+    diff_ids: tuple[str, ...] = ()
+    """For an image: its layers, bottom first."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,14 @@ class ResultCache:
             return None
         try:
             vulnerabilities = tuple(Vulnerability.from_dict(item) for item in data["vulnerabilities"])
-            return ScanResult(vulnerabilities, tuple(str(t) for t in data["targets"]), cached=True)
-        except (KeyError, TypeError, AttributeError):
+            return ScanResult(
+                vulnerabilities,
+                tuple(str(t) for t in data["targets"]),
+                cached=True,
+                history=tuple((str(created_by), bool(empty)) for created_by, empty in data.get("history", [])),
+                diff_ids=tuple(str(d) for d in data.get("diff_ids", [])),
+            )
+        except (KeyError, TypeError, AttributeError, ValueError):
             return None
 
     def put(self, key: str, result: ScanResult) -> None:
@@ -97,6 +107,8 @@ class ResultCache:
                 "format": CACHE_FORMAT,
                 "vulnerabilities": [v.to_dict() for v in result.vulnerabilities],
                 "targets": list(result.targets),
+                "history": [list(entry) for entry in result.history],
+                "diff_ids": list(result.diff_ids),
             },
         )
 

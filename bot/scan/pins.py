@@ -94,3 +94,34 @@ def _has_hashes(lines: list[str], line: int) -> bool:
 
 def requirement_has_hashes(lines: list[str], line: int) -> bool:
     return 1 <= line <= len(lines) and _has_hashes(lines, line)
+
+
+def _pin_pattern(ecosystem: str, package: str, installed: str) -> re.Pattern[str] | None:
+    """`requests==2.19.0` (pip, any spelling of the name) or `lodash@4.17.11` (npm) in a command line."""
+    version = re.escape(installed)
+    if ecosystem == "pip":
+        name = "[-_.]+".join(re.escape(part) for part in re.split(r"[-_.]+", package))
+        return re.compile(rf"(?<![\w.-])(?P<head>{name}(?:\[[^\]\s]*\])?\s*===?\s*){version}(?![\w.+!-])", re.I)
+    if ecosystem == "npm":
+        return re.compile(rf"(?<![\w.@/-])(?P<head>{re.escape(package)}@){version}(?![\w.+-])")
+    return None
+
+
+def _escaped(replacement: str) -> str:
+    return replacement.replace("\\", "\\\\")
+
+
+def command_bump(lines: list[str], start: int, end: int, bumps: list[tuple[str, str, str, str]]) -> Suggestion | None:
+    """Bump the pins a RUN's lines install (`pip install requests==2.19.0`): one suggestion for
+    all of them. `bumps` holds (ecosystem, package, installed, version)."""
+    if not 1 <= start <= end <= len(lines):
+        return None
+    original = lines[start - 1 : end]
+    changed = list(original)
+    for ecosystem, package, installed, version in bumps:
+        pattern = _pin_pattern(ecosystem, package, installed)
+        if pattern is not None:
+            changed = [pattern.sub(rf"\g<head>{_escaped(version)}", line) for line in changed]
+    if changed == original:
+        return None
+    return Suggestion(start, end, "\n".join(changed), "\n".join(original))

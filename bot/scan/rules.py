@@ -44,6 +44,27 @@ class VulnerablePin:
 
 
 @dataclass(frozen=True)
+class VulnerableInstruction:
+    """A Dockerfile instruction whose image layer holds packages with vulnerabilities the base image had not."""
+
+    dockerfile: str
+    line: int
+    end_line: int
+    keyword: str
+    """FROM for the base image's packages."""
+    text: str
+    """The instruction's first line; for FROM, the base image."""
+    new: tuple[Vulnerability, ...]
+    upgrades: tuple[Upgrade, ...] = ()
+    """The language packages' smallest fixing versions (when known)."""
+    suggestion: Suggestion | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return max(v.rank for v in self.new)
+
+
+@dataclass(frozen=True)
 class ScanNotRun:
     """The scan could not run while the config requires it."""
 
@@ -89,6 +110,47 @@ def new_vulnerable_dependency(pin: VulnerablePin, context: object) -> Iterator[H
     yield Hit(pin.line, message, suggestion=pin.suggestion)
 
 
+@rule(
+    "DH602",
+    "new-image-vulnerability",
+    Severity.HIGH,
+    "The built image has a known vulnerability the base image had not",
+)
+def new_image_vulnerability(step: VulnerableInstruction, context: object) -> Iterator[Hit]:
+    """
+    ## What it does
+    Scans the images built from the base and the head of each changed Dockerfile with
+    `trivy image` and reports the vulnerabilities only the head image has, on the instruction
+    whose layer holds the package: the `FROM` line for the base image's OS packages, the `RUN`
+    (or `COPY`) that installed the others. The finding's severity is that of its most severe
+    new vulnerability.
+
+    ## Why it matters
+    A new base image tag, an extra `apt-get install` or a `pip install` of an old version can
+    add dozens of known vulnerabilities to the image, and the Dockerfile diff shows none of
+    them. What was already in the base image is listed in the report but does not fail the
+    change.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN pip install --no-cache-dir requests==2.19.0
+    ```
+
+    ## Fix
+    For OS packages: build on an updated base image (a newer tag or digest), or upgrade the
+    packages in a `RUN` step. For a language package pinned in the `RUN` line, the suggestion
+    bumps it to the smallest version without known vulnerabilities:
+    ```dockerfile
+    RUN pip install --no-cache-dir requests==2.32.4
+    ```
+    To accept a vulnerability, add its id to `.trivyignore` (or `.trivyignore.yaml`).
+    """
+    subject = f"the base image `{step.text}`" if step.keyword == "FROM" else f"this {step.keyword}"
+    message = f"{subject} brings packages with {packages_brought(step.new, step.upgrades)}"
+    yield Hit(step.line, message, end_line=step.end_line, suggestion=step.suggestion)
+
+
 @rule("DH603", "scan-not-run", Severity.CRITICAL, "The vulnerability scan is required but could not run")
 def scan_not_run(failure: ScanNotRun, context: object) -> Iterator[Hit]:
     """
@@ -129,6 +191,28 @@ def brings(vulnerabilities: tuple[Vulnerability, ...]) -> str:
     return f"has {len(ids)} new known {noun} ({levels}): {shown}"
 
 
+def packages_brought(vulnerabilities: tuple[Vulnerability, ...], upgrades: tuple[Upgrade, ...]) -> str:
+    """ "3 new known vulnerabilities (1 critical, 2 medium): libssl3 3.0.11-1 (CVE-..., CVE-...; fixed in ...)"."""
+    summary = brings(vulnerabilities).removeprefix("has ").split(":", 1)[0]
+    by_package: dict[tuple[str, str], list[Vulnerability]] = {}
+    for vulnerability in by_severity(vulnerabilities):
+        by_package.setdefault((vulnerability.package, vulnerability.installed), []).append(vulnerability)
+    fixes = {(u.package, u.installed): u for u in upgrades}
+    parts = []
+    for (package, installed), items in list(by_package.items())[:MAX_IDS_IN_MESSAGE]:
+        ids = ", ".join(dict.fromkeys(v.id for v in items))
+        parts.append(f"`{package}` {installed} ({ids}; {_fix_of(items, fixes.get((package, installed)))})")
+    more = len(by_package) - MAX_IDS_IN_MESSAGE
+    return f"{summary}: {'; '.join(parts)}" + (f"; and {more} more packages" if more > 0 else "")
+
+
+def _fix_of(items: list[Vulnerability], upgrade: Upgrade | None) -> str:
+    if upgrade is not None and upgrade.version is not None and upgrade.verified:
+        return f"{upgrade.version} fixes all" if not upgrade.remaining else f"{upgrade.version} fixes all it can"
+    fixed = sorted({f for v in items for f in v.fixed_versions})
+    return f"fixed in {', '.join(fixed)}" if fixed else "no fix yet"
+
+
 def advice(pin: VulnerablePin) -> str:
     upgrade = pin.upgrade
     if upgrade is None or upgrade.version is None:
@@ -164,4 +248,4 @@ def upgrade_command(pin: VulnerablePin, version: str) -> str:
     return commands.get(pin.ecosystem, "")
 
 
-RULES: tuple[Rule[Any, Any], ...] = (new_vulnerable_dependency, scan_not_run)
+RULES: tuple[Rule[Any, Any], ...] = (new_vulnerable_dependency, new_image_vulnerability, scan_not_run)

@@ -15,6 +15,7 @@ from bot.scan.cache import ResultCache, ScanResult, cache_key, content_digest
 from bot.scan.depfiles import SideFiles
 from bot.scan.trivy import DbInfo, Trivy
 from bot.scan.vulnerabilities import parse_report
+from bot.workspace import BuiltImage
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,17 @@ class Scanner:
         self.cache.put(key, result)
         return result
 
+    def image(self, image: BuiltImage) -> ScanResult:
+        """`trivy image` of an image in the local engine, by its ID (tags can move)."""
+        key = self.key("image", image.image_id)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        args = ["image", "--scanners", "vuln", "--image-src", "docker", *self.trivy.scan_flags(), image.image_id]
+        result = image_result(self.trivy.run(args))
+        self.cache.put(key, result)
+        return result
+
 
 def fs_result(report: dict[str, Any], targets: dict[str, str]) -> ScanResult:
     """A `trivy fs` report with its targets mapped back to repository paths."""
@@ -53,3 +65,23 @@ def fs_result(report: dict[str, Any], targets: dict[str, str]) -> ScanResult:
         sorted({mapped for r in report.get("Results") or [] if isinstance(r, dict) and (mapped := target_of(r))})
     )
     return ScanResult(found, seen)
+
+
+def image_result(report: dict[str, Any]) -> ScanResult:
+    """A `trivy image` report: OS packages under their distribution, language packages under
+    their type and path in the image; with the image's history to map layers to instructions."""
+
+    def target_of(result: dict[str, Any]) -> str | None:
+        return str(result.get("Type") or result.get("Class") or "") or None
+
+    metadata = report.get("Metadata") or {}
+    config = metadata.get("ImageConfig") or {}
+    history = tuple(
+        (str(entry.get("created_by", "")), bool(entry.get("empty_layer")))
+        for entry in config.get("history") or []
+        if isinstance(entry, dict)
+    )
+    diff_ids = tuple(str(d) for d in (config.get("rootfs") or {}).get("diff_ids") or metadata.get("DiffIDs") or [])
+    found = tuple(parse_report(report, target_of))
+    targets = tuple(sorted({t for r in report.get("Results") or [] if isinstance(r, dict) and (t := target_of(r))}))
+    return ScanResult(found, targets, history=history, diff_ids=diff_ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.scan.pins import pin_line, requirement_bump
+from bot.scan.pins import command_bump, pin_line, requirement_bump
 from bot.suggestions import apply_suggestion
 from bot.text import split_lines
 
@@ -86,3 +86,29 @@ def test_the_bump_replaces_only_its_line_and_keeps_the_original() -> None:
 def test_no_bump_when_hashes_would_no_longer_match() -> None:
     lines = ["requests==2.19.0 \\", "    --hash=sha256:abc"]
     assert requirement_bump(lines, 1, "requests", "2.19.0", "2.32.4") is None
+
+
+def test_a_runs_pins_are_bumped_in_one_suggestion() -> None:
+    lines = [
+        "FROM python:3.12-slim",
+        "RUN pip install --no-cache-dir \\",
+        "    Flask==2.3.0 python_dateutil==2.8.0 requests==2.19.0 \\",
+        "  && npm install -g lodash@4.17.11",
+    ]
+    bumps = [
+        ("pip", "flask", "2.3.0", "2.3.2"),
+        ("pip", "requests", "2.19.0", "2.32.4"),
+        ("npm", "lodash", "4.17.11", "4.17.21"),
+    ]
+    suggestion = command_bump(lines, 2, 4, bumps)
+    assert suggestion is not None and (suggestion.start, suggestion.end) == (2, 4)
+    assert suggestion.replacement.split("\n")[1:] == [
+        "    Flask==2.3.2 python_dateutil==2.8.0 requests==2.32.4 \\",
+        "  && npm install -g lodash@4.17.21",
+    ]
+
+
+def test_a_run_without_the_pin_gets_no_suggestion() -> None:
+    assert (
+        command_bump(["RUN pip install -r requirements.txt"], 1, 1, [("pip", "requests", "2.19.0", "2.32.4")]) is None
+    )
