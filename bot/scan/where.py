@@ -1,0 +1,57 @@
+"""Where a vulnerability comes from, as the report shows it: a dependency file's line, or the
+Dockerfile instruction whose layer holds the package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.changes import ChangeSet
+from bot.scan.layers import LayerOrigin
+from bot.scan.pins import pin_line
+from bot.scan.vulnerabilities import Vulnerability
+from bot.text import split_lines
+
+_MAX_INSTRUCTION = 60
+
+
+@dataclass(frozen=True)
+class Where:
+    """`requirements.txt:3`, or ``Dockerfile:1 `FROM debian:12` ``; on the head side, or for
+    fixed vulnerabilities the base side."""
+
+    changes: ChangeSet
+    origins: dict[tuple[str, str, str], LayerOrigin] = field(default_factory=dict)
+    side: str = "head"
+
+    @property
+    def base(self) -> Where:
+        return Where(self.changes, self.origins, "base")
+
+    def __call__(self, vulnerability: Vulnerability) -> str:
+        if vulnerability.dockerfile:
+            return self._instruction(vulnerability)
+        line = pin_line(
+            self._lines(vulnerability.target),
+            vulnerability.package,
+            vulnerability.installed,
+            vulnerability.start_line,
+            vulnerability.end_line,
+        )
+        return f"{vulnerability.target}:{line}" if line else vulnerability.target
+
+    def _instruction(self, vulnerability: Vulnerability) -> str:
+        origin = self.origins.get((self.side, vulnerability.dockerfile, vulnerability.layer))
+        if origin is None:
+            return f"{vulnerability.dockerfile} image"
+        text = f"FROM {origin.text}" if origin.keyword == "FROM" else origin.text
+        if len(text) > _MAX_INSTRUCTION:
+            text = text[: _MAX_INSTRUCTION - 1] + "…"
+        return f"{vulnerability.dockerfile}:{origin.line} `{text}`"
+
+    def _lines(self, path: str) -> list[str]:
+        changed = self.changes.file(path)
+        if changed is not None:
+            text = changed.base_text if self.side == "base" else changed.head_text
+        else:
+            text = self.changes.tree.read(path)
+        return split_lines(text or "")
