@@ -33,18 +33,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.changes import build_changeset, resolve_range  # noqa: E402
-from bot.config import Config  # noqa: E402
-from bot.git import GitRepo  # noqa: E402
-from bot.options import ReviewOptions  # noqa: E402
-from bot.scan.analyzer import analyze_vulnerabilities  # noqa: E402
-from bot.scan.cache import ResultCache  # noqa: E402
-from bot.scan.scans import Scanner  # noqa: E402
-from bot.scan.trivy import TrivySettings, find_trivy, open_trivy, read_db_info  # noqa: E402
-from bot.workspace import BuiltImage, Workspace  # noqa: E402
-from tests.support.gitrepo import GitRepoFactory  # noqa: E402
-from tests.support.images import build_image, debian_rootfs, dist_info, docker, import_image  # noqa: E402
-from tests.support.trivydb import write_trivy_db  # noqa: E402
+from bot.changes import build_changeset, resolve_range
+from bot.config import Config
+from bot.git import GitRepo
+from bot.options import ReviewOptions
+from bot.scan.analyzer import analyze_vulnerabilities
+from bot.scan.cache import ResultCache
+from bot.scan.scans import Scanner
+from bot.scan.trivy import TrivySettings, find_trivy, open_trivy, read_db_info
+from bot.workspace import BuiltImage, Workspace
+from tests.support.gitrepo import GitRepoFactory
+from tests.support.images import build_image, debian_rootfs, dist_info, docker, import_image
+from tests.support.trivydb import write_trivy_db
 
 BASE = 'FROM dockhand-bench/debian:12.5\nRUN pip install requests==2.32.4 urllib3==2.2.2\nCMD ["sh"]\n'
 HEAD = (
