@@ -81,6 +81,7 @@ def _groups(
 ) -> list[_Group]:
     groups: list[_Group] = []
     seen_dirs: set[tuple[str, str]] = set()
+    base_names, head_names = _by_name(base_entries), _by_name(head_entries)
     for item in changed:
         base_path = None if item.status == "added" else (item.old_path or item.path)
         head_path = None if item.deleted else item.path
@@ -96,7 +97,7 @@ def _groups(
             if (item.kind.ecosystem, head_dir or base_dir or "") in seen_dirs:
                 continue
             seen_dirs.add((item.kind.ecosystem, head_dir or base_dir or ""))
-            members = _siblings(_TRIVY_NAMES[item.kind.ecosystem], base_dir, head_dir, base_entries, head_entries)
+            members = _siblings(_TRIVY_NAMES[item.kind.ecosystem], base_dir, head_dir, base_names, head_names)
             if any(trivy_name not in _MANIFESTS for trivy_name in members):
                 groups.append(_Group(unit, members))
     return groups
@@ -106,25 +107,21 @@ def _siblings(
     names: dict[str, str],
     base_dir: str | None,
     head_dir: str | None,
-    base_entries: dict[str, TreeEntry],
-    head_entries: dict[str, TreeEntry],
+    base_names: dict[tuple[str, str], str],
+    head_names: dict[tuple[str, str], str],
 ) -> dict[str, tuple[str | None, str | None]]:
     members: dict[str, tuple[str | None, str | None]] = {}
     for lower, trivy_name in names.items():
-        base_path = _find(base_entries, base_dir, lower)
-        head_path = _find(head_entries, head_dir, lower)
+        base_path = base_names.get((base_dir, lower)) if base_dir is not None else None
+        head_path = head_names.get((head_dir, lower)) if head_dir is not None else None
         if (base_path or head_path) and trivy_name not in members:
             members[trivy_name] = (base_path, head_path)
     return members
 
 
-def _find(entries: dict[str, TreeEntry], directory: str | None, lower_name: str) -> str | None:
-    if directory is None:
-        return None
-    for path in entries:
-        if posixpath.dirname(path) == directory and posixpath.basename(path).lower() == lower_name:
-            return path
-    return None
+def _by_name(entries: dict[str, TreeEntry]) -> dict[tuple[str, str], str]:
+    """(directory, lower-cased file name) -> the path as the tree spells it."""
+    return {(posixpath.dirname(path), posixpath.basename(path).lower()): path for path in entries}
 
 
 def _read_side(

@@ -39,6 +39,7 @@ class ScanRun:
     """(side, Dockerfile, layer DiffID) -> the instruction that made the layer."""
     db: DbInfo | None = None
     _db_failed: bool = False
+    _head_lines: dict[str, list[str]] = field(default_factory=dict)
 
     def scanner(self) -> Scanner | None:
         """A scanner with the DB prepared (once per review); None, and a note, when there is no DB."""
@@ -69,9 +70,11 @@ class ScanRun:
         return kept
 
     def head_lines(self, path: str) -> list[str]:
-        changed = self.changes.file(path)
-        text = changed.head_text if changed is not None else self.changes.tree.read(path)
-        return split_lines(text or "")
+        if path not in self._head_lines:
+            changed = self.changes.file(path)
+            text = changed.head_text if changed is not None else self.changes.tree.read(path)
+            self._head_lines[path] = split_lines(text or "")
+        return self._head_lines[path]
 
     def placed(self, path: str, findings: list[Finding]) -> list[Finding]:
         """New by definition (the base had not the vulnerability); in the diff when their line is."""

@@ -22,6 +22,7 @@ class Where:
     changes: ChangeSet
     origins: dict[tuple[str, str, str], LayerOrigin] = field(default_factory=dict)
     side: str = "head"
+    _lines_of: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def base(self) -> Where:
@@ -49,9 +50,11 @@ class Where:
         return f"{vulnerability.dockerfile}:{origin.line} `{text}`"
 
     def _lines(self, path: str) -> list[str]:
-        changed = self.changes.file(path)
-        if changed is not None:
-            text = changed.base_text if self.side == "base" else changed.head_text
-        else:
-            text = self.changes.tree.read(path)
-        return split_lines(text or "")
+        if path not in self._lines_of:
+            changed = self.changes.file(path)
+            if changed is not None:
+                text = changed.base_text if self.side == "base" else changed.head_text
+            else:
+                text = self.changes.tree.read(path)
+            self._lines_of[path] = split_lines(text or "")
+        return self._lines_of[path]
