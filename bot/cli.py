@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--fail-on", type=_severity, help="fail at this severity or above (default: high)")
     review.add_argument("--no-build", action="store_true", help="do not build the base and head images")
     review.add_argument("--no-scan", action="store_true", help="do not scan with Trivy")
+    review.add_argument("--keep-images", action="store_true", help="keep the images built for the review")
     _add_scan_options(review)
     review.set_defaults(handler=_review)
 
@@ -116,7 +117,13 @@ def _review(args: argparse.Namespace) -> int:
         args.base,
         args.head,
         args.config,
-        ReviewOptions(build=not args.no_build, scan=not args.no_scan, fail_on=args.fail_on, **_scan_options(args)),
+        ReviewOptions(
+            build=not args.no_build,
+            scan=not args.no_scan,
+            fail_on=args.fail_on,
+            keep_images=args.keep_images,
+            **_scan_options(args),
+        ),
     )
     _write(RENDERERS[args.format](review), args.output)
     return EXIT_POLICY if review.verdict is Verdict.FAIL else EXIT_PASS

@@ -8,6 +8,7 @@ rules:
 ignore-paths: ["examples/**"] # globs of files not to review
 trusted-registries: [ghcr.io, docker.io]
 max-file-bytes: 67108864      # files above this are noted, not read
+image: {max-images: 4, budget: {max-growth-mb: 50}}   # image builds: see bot/image/settings.py
 trivy-cache-dir: ~/.cache/trivy  # Trivy's DB and dockhand's cached scan results
 offline: false                # never download (the DB must be in trivy-cache-dir)
 scan-required: false          # a scan that cannot run fails the review (DH603)
@@ -29,6 +30,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.changes import DEFAULT_MAX_FILE_BYTES, HeadTree
+from bot.image.settings import ImageSettings, read_image_settings
 from bot.model import Severity
 
 CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
@@ -38,6 +40,7 @@ _TOP_KEYS = (
     "ignore-paths",
     "trusted-registries",
     "max-file-bytes",
+    "image",
     "trivy-cache-dir",
     "offline",
     "scan-required",
@@ -72,6 +75,7 @@ class Config:
     trusted_registries: tuple[str, ...] = ()
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     source: str | None = None
+    image: ImageSettings = field(default_factory=ImageSettings)
     trivy_cache_dir: str | None = None
     offline: bool = False
     scan_required: bool = False
@@ -158,12 +162,16 @@ class _Reader:
             trusted_registries=tuple(self.strings(data, "trusted-registries")),
             max_file_bytes=self.positive_int(data, "max-file-bytes", DEFAULT_MAX_FILE_BYTES),
             source=self.path,
+            image=read_image_settings(data.get("image"), data, self.problem_at),
             trivy_cache_dir=self.optional_string(data, "trivy-cache-dir"),
             offline=self.boolean(data, "offline", False),
             scan_required=self.boolean(data, "scan-required", False),
             ignore_unfixed=self.boolean(data, "ignore-unfixed", False),
             trivy_timeout=self.positive_int(data, "trivy-timeout", 600),
         )
+
+    def problem_at(self, mapping: Any, key: Any, message: str) -> None:
+        self.problem(_key_line(mapping, key), message)
 
     def severity(self, data: Any, key: str, default: Severity) -> Severity:
         if key not in data:

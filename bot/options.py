@@ -16,6 +16,8 @@ class ReviewOptions:
     """Scan with Trivy (when the scan analyzer is present and trivy is installed)."""
     fail_on: Severity | None = None
     """Overrides the config file's `fail-on` when set."""
+    keep_images: bool = False
+    """Keep the images built for the review (tagged `dockhand-review:...`) instead of removing them."""
     trivy_cache_dir: Path | None = None
     """Overrides the config file's `trivy-cache-dir` when set."""
     offline: bool = False

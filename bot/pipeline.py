@@ -8,6 +8,7 @@ from dataclasses import replace
 from bot.catalog import rule_codes
 from bot.changes import ChangeSet
 from bot.config import Config
+from bot.image.analyzer import analyze_images
 from bot.lint.dockerfile.analyzer import analyze_dockerfiles
 from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
 from bot.options import ReviewOptions
@@ -21,6 +22,7 @@ Analyzer = Callable[[ChangeSet, Config, ReviewOptions, Workspace], Section]
 """Analyzers run in this order; a later one may use what an earlier one left in the Workspace."""
 
 ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
+    ("image", "Images", analyze_images),  # first: later analyzers read the built images' config
     ("dockerfile", "Dockerfiles", analyze_dockerfiles),
     ("scan", "Vulnerabilities", analyze_vulnerabilities),
 )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.docker import DockerEngine, DockerUnavailable, engine_session
 from tests.support.gitrepo import GitRepoFactory
 
 
@@ -13,6 +16,33 @@ from tests.support.gitrepo import GitRepoFactory
 def make_repo(tmp_path: Path) -> GitRepoFactory:
     """`make_repo(base={path: text}, head={path: text})` -> a repository with two commits."""
     return GitRepoFactory(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> Iterator[DockerEngine]:
+    """A real Docker engine for the session (DOCKER_HOST, else a private dockerd), exported as
+    DOCKER_HOST while the tests run. Skips when there is none, except in CI (CI=true): fails."""
+    try:
+        with engine_session() as engine:
+            previous = os.environ.get("DOCKER_HOST")
+            os.environ["DOCKER_HOST"] = engine.host
+            try:
+                yield engine
+            finally:
+                if previous is None:
+                    os.environ.pop("DOCKER_HOST", None)
+                else:
+                    os.environ["DOCKER_HOST"] = previous
+    except DockerUnavailable as reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the docker tests: {reason}")
+        pytest.skip(f"no Docker engine: {reason}")
+
+
+@pytest.fixture
+def busybox_image(docker_engine: DockerEngine) -> Callable[..., str]:
+    """`busybox_image({path: content}, tag=None)` -> the tag of an imported busybox image."""
+    return docker_engine.busybox_image
 
 
 @pytest.fixture(scope="session")

@@ -28,13 +28,17 @@ _GIT_IDENTITY = {
 def make_demo_repository(parent: Path | None = None) -> Path:
     """Create the demo repository and return its path; the caller removes it."""
     root = Path(tempfile.mkdtemp(prefix="dockhand-demo-", dir=parent))
-    _git(root, "init", "--quiet", f"--initial-branch={BASE_BRANCH}")
-    _copy_tree(DEMO_FILES / "base", root)
-    _commit(root, "Initial service: Dockerfile, compose file, requirements")
-    _git(root, "checkout", "--quiet", "-b", HEAD_BRANCH)
-    _clear_worktree(root)
-    _copy_tree(DEMO_FILES / "head", root)
-    _commit(root, "Speed up the build and simplify the compose setup")
+    try:
+        _git(root, "init", "--quiet", f"--initial-branch={BASE_BRANCH}")
+        _copy_tree(DEMO_FILES / "base", root)
+        _commit(root, "Initial service: Dockerfile, compose file, requirements")
+        _git(root, "checkout", "--quiet", "-b", HEAD_BRANCH)
+        _clear_worktree(root)
+        _copy_tree(DEMO_FILES / "head", root)
+        _commit(root, "Speed up the build and simplify the compose setup")
+    except BaseException:
+        remove_demo_repository(root)
+        raise
     return root
 
 

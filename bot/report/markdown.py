@@ -86,12 +86,14 @@ def _file_blocks(review: Review) -> Iterable[str]:
         for table in section.tables:
             if table.path is not None:
                 tables_by_path.setdefault(table.path, []).append(table)
-    for reviewed in review.files:
-        findings = by_path.get(reviewed.path, [])
-        tables = tables_by_path.get(reviewed.path, [])
+    statuses = {reviewed.path: reviewed.status for reviewed in review.files}
+    unchanged = sorted((set(by_path) | set(tables_by_path)) - set(statuses))
+    for path in [*statuses, *unchanged]:
+        findings = by_path.get(path, [])
+        tables = tables_by_path.get(path, [])
         if not findings and not tables:
             continue
-        heading = f"### {escape.code(reviewed.path)} · {reviewed.status}"
+        heading = f"### {escape.code(path)} · {statuses.get(path, 'not changed')}"
         parts = [heading]
         if findings:
             parts.append(_findings_table(findings))

@@ -1,5 +1,7 @@
 """The Dockerfile model: BuildKit's parser, exactly, plus what BuildKit checks next."""
 
+from pathlib import Path
+
 from dockerfile_parse import DockerfileParser
 
 from bot.parsing.dockerfile import parse_dockerfile, substitute
@@ -42,9 +44,9 @@ def test_heredoc_body_is_part_of_the_run_not_instructions() -> None:
     assert copy.heredocs[0].name == "CONF"
 
 
-def test_dockerfile_parse_would_read_the_heredoc_body_as_instructions() -> None:
+def test_dockerfile_parse_would_read_the_heredoc_body_as_instructions(tmp_path: Path) -> None:
     """Why dockhand does not parse with dockerfile-parse: it sees a USER that is not there."""
-    other = DockerfileParser(fileobj=None)
+    other = DockerfileParser(path=str(tmp_path))  # setting .content writes a Dockerfile there
     other.content = HEREDOC
     assert "user" in [item["instruction"].lower() for item in other.structure]
 

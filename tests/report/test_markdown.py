@@ -109,3 +109,13 @@ def test_severity_counts_in_summary_total() -> None:
     findings = [sample_finding(severity=Severity.HIGH), sample_finding(rule="DH101", line=1, severity=Severity.HIGH)]
     markdown = render_markdown(sample_review(findings))
     assert "| **Total** | 1 | **0** | **2** | **0** | **0** | **0** |" in markdown
+
+
+def test_findings_on_files_the_diff_did_not_touch_get_their_own_part() -> None:
+    """An image rebuilt because its build context changed reports on its unchanged Dockerfile."""
+    changed = sample_finding()
+    elsewhere = sample_finding(path="services/api/Dockerfile", rule="DH500", suggestion=None)
+    review = sample_review([changed, elsewhere], files=[ReviewedFile("Dockerfile", "dockerfile", "modified")])
+    markdown = render_markdown(review)
+    assert "### `services/api/Dockerfile` · not changed" in markdown
+    assert markdown.index("### `Dockerfile`") < markdown.index("### `services/api/Dockerfile`")

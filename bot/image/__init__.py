@@ -1,0 +1,1 @@
+"""Image builds: build base and head, measure them, map layers to Dockerfile lines, compare."""

@@ -1,0 +1,161 @@
+"""The image analyzer: build base and head of every image the change touches, measure, compare.
+
+Never raises for what it finds: a missing docker or engine, a build that fails, an image that
+cannot be read are findings or notes; the rest of the review goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from bot.changes import ChangeSet, HeadTree
+from bot.config import Config
+from bot.findings import place
+from bot.git import GitError, GitRepo
+from bot.image.checkout import checkout
+from bot.image.discovery import BuildTarget, Repository, discover
+from bot.image.docker import connect
+from bot.image.layers import LayerCache, default_cache_dir
+from bot.image.report import image_data, image_tables, total_delta
+from bot.image.result import ImageResult, ImageRuleContext, SideResult
+from bot.image.rules import RULES
+from bot.image.runner import BuildSession, SideJob, new_run_id, tag_for
+from bot.model import Finding, Section
+from bot.options import ReviewOptions
+from bot.text import split_lines
+from bot.workspace import Workspace
+
+KEY = "image"
+TITLE = "Images"
+_BASE_SIDE_RULES = ("DH500", "DH503")
+
+
+def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
+    if not options.build:
+        return _section(notes=["image builds skipped (--no-build)"])
+    repo = GitRepo(changes.repo_path)
+    base_tree = HeadTree(repo, changes.base, changes.tree.max_bytes)
+    discovery = discover(Repository.of(repo, changes, base_tree), config.image)
+    notes = list(discovery.notes)
+    if not discovery.targets:
+        return _section(notes=notes)
+    engine = connect()
+    if isinstance(engine, str):
+        names = ", ".join(t.label for t in discovery.targets)
+        return _section(notes=[*notes, f"images not built ({names}): {engine}"])
+    notes.append(_builder_note(engine.buildx, engine.server_version))
+    session = BuildSession(engine, config.image, workspace, options.keep_images, LayerCache(default_cache_dir()))
+    try:
+        jobs = _jobs(repo, changes, base_tree, discovery.targets, workspace)
+    except GitError as error:
+        return _section(notes=[*notes, f"images not built: cannot check out the commits: {error}"])
+    outcomes = session.run_all(jobs)
+    results = [_result(index, target, jobs, outcomes) for index, target in enumerate(discovery.targets)]
+    if options.keep_images:
+        kept = [job.tag for job, outcome in zip(jobs, outcomes, strict=True) if outcome.measure is not None]
+        notes.append("images kept: " + (", ".join(kept) or "none was built"))
+    findings: list[Finding] = []
+    for result in results:
+        findings.extend(_findings(result, changes, base_tree, config))
+        notes.extend(_result_notes(result))
+    return _section(findings, results, notes)
+
+
+def _section(
+    findings: list[Finding] | None = None, results: list[ImageResult] | None = None, notes: list[str] | None = None
+) -> Section:
+    results = results or []
+    return Section(
+        key=KEY,
+        title=TITLE,
+        findings=tuple(findings or ()),
+        tables=tuple(table for result in results for table in image_tables(result)),
+        notes=tuple(notes or ()),
+        data={"size_delta_bytes": total_delta(results), "images": [image_data(result) for result in results]},
+    )
+
+
+def _jobs(
+    repo: GitRepo, changes: ChangeSet, base_tree: HeadTree, targets: tuple[BuildTarget, ...], workspace: Workspace
+) -> list[SideJob]:
+    """Base then head for each target, from clean checkouts of the two commits."""
+    run = new_run_id()
+    head_checkout = checkout(repo, changes.head, workspace)
+    base_checkout: Path | None = None
+    jobs: list[SideJob] = []
+    for index, target in enumerate(targets):
+        base_text = base_tree.read(target.base_dockerfile) if target.base_dockerfile else None
+        if target.base_dockerfile and base_text is not None:
+            base_checkout = base_checkout or checkout(repo, changes.base, workspace)
+            base_tag = tag_for(run, index, "base")
+            jobs.append(SideJob(index, target, "base", base_checkout, target.base_dockerfile, base_text, base_tag))
+        head_text = changes.tree.read(target.dockerfile) or ""
+        jobs.append(
+            SideJob(index, target, "head", head_checkout, target.dockerfile, head_text, tag_for(run, index, "head"))
+        )
+    return jobs
+
+
+def _result(index: int, target: BuildTarget, jobs: list[SideJob], outcomes: list[SideResult]) -> ImageResult:
+    sides = {job.side: outcome for job, outcome in zip(jobs, outcomes, strict=True) if job.index == index}
+    base = sides.get("base")
+    if base is None:
+        problem = "new Dockerfile: no base image to compare with" if target.base_dockerfile is None else ""
+        base = SideResult(problem=problem or "the Dockerfile is not readable on the base side")
+    return ImageResult(target, sides.get("head", SideResult(problem="not built")), base)
+
+
+def _findings(result: ImageResult, changes: ChangeSet, base_tree: HeadTree, config: Config) -> list[Finding]:
+    """Head findings, placed against the base image's (same rule on a line of the same text)."""
+    if result.same_failure:
+        return []
+    path = result.target.dockerfile
+    head = [f for rule in RULES for f in rule.run(path, result, ImageRuleContext(config.image, "head"))]
+    budget = config.image.budget.severity
+    head = [replace(f, severity=budget) if f.rule == "DH502" else f for f in head]
+    base_context = ImageRuleContext(config.image, "base")
+    base = [f for rule in RULES if rule.id in _BASE_SIDE_RULES for f in rule.run(path, result, base_context)]
+    changed = changes.file(path)
+    head_text = changed.head_text if changed else changes.tree.read(path)
+    base_path = result.target.base_dockerfile
+    base_text = base_tree.read(base_path) if base_path else None
+    return place(
+        head,
+        base,
+        split_lines(head_text or ""),
+        split_lines(base_text or ""),
+        changed.changed_lines if changed else frozenset(),
+    )
+
+
+def _result_notes(result: ImageResult) -> list[str]:
+    label = result.target.label
+    notes = []
+    head, base = result.head, result.base
+    if result.same_failure:
+        assert head.failure is not None
+        notes.append(
+            f"{label}: base and head both fail at `{head.failure.instruction}` ({head.failure.reason}): "
+            "not a change of this pull request; sizes not compared"
+        )
+        return notes
+    if head.failure is not None and head.failure.timed_out:
+        notes.append(f"{label}: head {head.failure.reason} (image.timeout); stopped at `{head.failure.instruction}`")
+    if head.problem:
+        notes.append(f"{label}: head {head.problem}")
+    if base.failure is not None:
+        where = f" at `{base.failure.instruction}`" if base.failure.instruction else ""
+        notes.append(f"{label}: the base image does not build{where} ({base.failure.reason}): sizes not compared")
+    elif base.problem and head.measure is not None:
+        notes.append(f"{label}: {base.problem}")
+    return notes
+
+
+def _builder_note(buildx: bool, version: str) -> str:
+    if buildx:
+        return f"images built with BuildKit (docker buildx build --load), engine {version}"
+    return (
+        f"images built with the classic builder (no buildx plugin), engine {version}; "
+        "base and head share its layer cache within the review"
+    )

@@ -1,0 +1,82 @@
+"""Measure one built image: sizes, layers by instruction, wasted space, and its own config."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.image.docker import Docker
+from bot.image.history import Step, map_steps
+from bot.image.layers import LayerCache, LayerData, MeasureError, read_image
+from bot.image.waste import Waste, analyze_waste
+from bot.parsing.dockerfile import Dockerfile
+from bot.workspace import ImageConfig
+
+
+@dataclass(frozen=True)
+class ImageMeasure:
+    image_id: str
+    size: int
+    """Uncompressed, as `docker image inspect` (and `docker images`) report it."""
+    compressed: int
+    """Sum of the layers gzip-compressed: what a registry stores and a pull downloads."""
+    layer_count: int
+    steps: tuple[Step, ...]
+    waste: Waste
+    config: ImageConfig
+    platform: str
+    layers: tuple[LayerData, ...]
+
+
+def measure_image(
+    docker: Docker, image_id: str, dockerfile: Dockerfile, target: str | None, cache: LayerCache | None
+) -> ImageMeasure:
+    inspected = inspect_image(docker, image_id)
+    diff_ids = [str(d) for d in (inspected.get("RootFS") or {}).get("Layers") or []]
+    saved = read_image(docker, image_id, diff_ids, cache)
+    steps = map_steps(saved.config, saved.layers, dockerfile, target)
+    platform = "/".join(p for p in (inspected.get("Os"), inspected.get("Architecture"), inspected.get("Variant")) if p)
+    return ImageMeasure(
+        image_id=image_id,
+        size=int(inspected.get("Size") or sum(layer.content_bytes for layer in saved.layers)),
+        compressed=sum(layer.gzip_bytes for layer in saved.layers),
+        layer_count=len(diff_ids),
+        steps=tuple(steps),
+        waste=analyze_waste(saved.layers),
+        config=image_config(inspected.get("Config") or {}),
+        platform=platform,
+        layers=saved.layers,
+    )
+
+
+def inspect_image(docker: Docker, ref: str) -> dict[str, Any]:
+    done = docker.run(["image", "inspect", "--format", "{{json .}}", ref])
+    try:
+        data = json.loads(done.stdout)
+    except ValueError:
+        raise MeasureError(f"docker image inspect {ref} gave no JSON") from None
+    if not isinstance(data, dict):
+        raise MeasureError(f"docker image inspect {ref} gave no image")
+    return data
+
+
+def image_config(config: dict[str, Any]) -> ImageConfig:
+    """The built image's own settings; of the environment only the names, never the values."""
+    healthcheck = config.get("Healthcheck") or {}
+    return ImageConfig(
+        user=str(config.get("User") or ""),
+        entrypoint=_strings(config.get("Entrypoint")),
+        cmd=_strings(config.get("Cmd")),
+        healthcheck=_strings(healthcheck.get("Test")),
+        exposed_ports=tuple(sorted(config.get("ExposedPorts") or {})),
+        env_names=tuple(str(item).split("=", 1)[0] for item in config.get("Env") or []),
+    )
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(item) for item in value)
+    if isinstance(value, str) and value:
+        return (value,)
+    return ()

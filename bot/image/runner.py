@@ -1,0 +1,146 @@
+"""Build and measure the base and head images of every target, one build at a time by default.
+
+Each image is built from a clean checkout of its commit, tagged `dockhand-review:<run>-<n>-<side>`,
+measured, and left in the Workspace (`workspace.images`) for later analyzers such as the
+vulnerability scan. The Workspace removes them when the review ends, unless the images are to
+be kept; the builder's layer cache stays unless `image.keep-cache` is false (then a failed
+classic build's leftover step images go too).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.image.build import BuildRequest, RunningBuilds, run_build
+from bot.image.discovery import BuildTarget
+from bot.image.docker import Docker, DockerError, Engine
+from bot.image.layers import LayerCache, MeasureError
+from bot.image.measure import measure_image
+from bot.image.result import SideResult
+from bot.image.settings import ImageSettings
+from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
+from bot.workspace import BuiltImage, Workspace
+
+TAG_REPOSITORY = "dockhand-review"
+
+
+@dataclass(frozen=True)
+class SideJob:
+    index: int
+    """The target's position in the review's list of images."""
+    target: BuildTarget
+    side: str
+    checkout: Path
+    dockerfile_path: str
+    text: str
+    tag: str
+
+
+@dataclass(frozen=True)
+class BuildSession:
+    engine: Engine
+    settings: ImageSettings
+    workspace: Workspace
+    keep_images: bool
+    cache: LayerCache | None
+    running: RunningBuilds = field(default_factory=RunningBuilds)
+
+    def run_all(self, jobs: list[SideJob]) -> list[SideResult]:
+        """Every job's result, in the jobs' order; `settings.concurrency` builds at a time.
+
+        Measuring an image (reading its layers back) uses the CPU here while a build uses the
+        engine, so each image is measured while the next one builds."""
+        builds = ThreadPoolExecutor(max_workers=self.settings.concurrency)
+        measures = ThreadPoolExecutor(1)
+        try:
+            built = [builds.submit(self.build_one, job) for job in jobs]
+            pairs = zip(jobs, built, strict=True)
+            measured = [measures.submit(self._measure_built, job, future) for job, future in pairs]
+            return [future.result() for future in measured]
+        except BaseException:  # Ctrl-C: stop the running builds now, start no other
+            builds.shutdown(wait=False, cancel_futures=True)
+            measures.shutdown(wait=False, cancel_futures=True)
+            self.running.stop_all()
+            raise
+        finally:
+            builds.shutdown(wait=True)
+            measures.shutdown(wait=True)
+
+    def _measure_built(self, job: SideJob, build: Future[tuple[str | None, SideResult | None]]) -> SideResult:
+        image_id, failed = build.result()
+        if failed is not None or image_id is None:
+            return failed or SideResult(problem="not built")
+        return self._measured(job, image_id, parse_dockerfile(job.dockerfile_path, job.text))
+
+    def build_one(self, job: SideJob) -> tuple[str | None, SideResult | None]:
+        """The built image's id, or the failed side's result; its removal is registered."""
+        dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
+        request = BuildRequest(
+            dockerfile=job.checkout / job.dockerfile_path,
+            context=job.checkout / job.target.context,
+            tag=job.tag,
+            target=job.target.target,
+            args=job.target.args,
+            platform=job.target.platform or self.settings.platform,
+            network=self.settings.network,
+            timeout=float(self.settings.timeout),
+        )
+        docker = self.engine.docker
+        outcome = run_build(docker, request, dockerfile, buildx=self.engine.buildx, running=self.running)
+        prune = not self.settings.keep_cache
+        if not self.keep_images and prune:
+            for leftover in outcome.leftover:
+                self.workspace.on_close(_remover(docker, leftover, prune=True, only_dangling=True))
+        if outcome.image_id is None:
+            return None, SideResult(failure=outcome.failure)
+        if not self.keep_images:
+            self.workspace.on_close(_remover(docker, job.tag, prune=prune, only_dangling=False))
+        return outcome.image_id, None
+
+    def _measured(self, job: SideJob, image_id: str, dockerfile: Dockerfile) -> SideResult:
+        try:
+            measure = measure_image(self.engine.docker, image_id, dockerfile, job.target.target, self.cache)
+        except (DockerError, MeasureError) as error:
+            return SideResult(problem=f"built, but could not be measured: {error}")
+        self.workspace.images.append(
+            BuiltImage(
+                side=job.side,
+                dockerfile=job.dockerfile_path,
+                context=job.target.context,
+                image_id=image_id,
+                tag=job.tag,
+                target=job.target.target,
+                config=measure.config,
+            )
+        )
+        return SideResult(measure=measure)
+
+
+def new_run_id() -> str:
+    return secrets.token_hex(4)
+
+
+def tag_for(run_id: str, index: int, side: str) -> str:
+    return f"{TAG_REPOSITORY}:{run_id}-{index}-{side}"
+
+
+def _remover(docker: Docker, ref: str, *, prune: bool, only_dangling: bool) -> Callable[[], None]:
+    """`docker image rm`; without `prune`, the untagged parents (the classic builder's cache) stay."""
+
+    def remove() -> None:
+        if only_dangling and not _is_dangling(docker, ref):
+            return
+        docker.run(["image", "rm", *([] if prune else ["--no-prune"]), ref], check=False)
+
+    return remove
+
+
+def _is_dangling(docker: Docker, image_id: str) -> bool:
+    """Untagged and no other image's parent: a failed classic build's last step, nobody else's."""
+    listed = docker.run(["image", "ls", "--quiet", "--no-trunc", "--filter", "dangling=true"], check=False)
+    ids = {line.strip().removeprefix("sha256:") for line in listed.stdout.decode().splitlines()}
+    return any(candidate.startswith(image_id) for candidate in ids)

@@ -1,0 +1,41 @@
+"""Layer measurement: the gzip size is measured, the file list read from the tar itself."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import tarfile
+from pathlib import Path
+
+from bot.image.layers import LayerCache, measure_layer
+
+
+def layer_tar() -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in (("app/random", os.urandom(300_000)), ("app/zeros", bytes(500_000))):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        for name in ("app/.wh.old", "etc/.wh..wh..opq"):
+            tar.addfile(tarfile.TarInfo(name), io.BytesIO(b""))
+    return buffer.getvalue()
+
+
+def test_measure_layer_gives_the_real_gzip_size_and_the_files(tmp_path: Path) -> None:
+    data = layer_tar()
+    measured = measure_layer("sha256:abc", io.BytesIO(data))
+    assert measured.tar_bytes == len(data)
+    assert measured.gzip_bytes == len(gzip.compress(data, compresslevel=6, mtime=0))
+    assert measured.content_bytes == 800_000
+    assert [(f.path, f.kind) for f in measured.files] == [
+        ("app/random", "f"),
+        ("app/zeros", "f"),
+        ("app/old", "w"),
+        ("etc", "o"),
+    ]
+    cache = LayerCache(tmp_path)
+    cache.store_layer(measured)
+    assert cache.layer("sha256:abc") == measured
+    assert cache.layer("sha256:other") is None
