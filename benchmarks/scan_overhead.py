@@ -11,7 +11,7 @@ Side by side, in one run, several rounds, warm caches:
 
 The ratio printed is median(dockhand) / median(plain); the target is <= 1.2.
 
-    DOCKER_HOST=unix:///path/docker.sock python benchmarks/scan_overhead.py [--rounds 7]
+    python benchmarks/scan_overhead.py [--rounds 7]   # the engine at DOCKER_HOST, else a private dockerd
         [--trivy-cache-dir DIR]            # a cache with a real Trivy DB (default: the test DB)
         [--base-image REF --head-image REF]  # local images (default: built here, no registry)
 
@@ -42,8 +42,9 @@ from bot.scan.cache import ResultCache
 from bot.scan.scans import Scanner
 from bot.scan.trivy import TrivySettings, find_trivy, open_trivy, read_db_info
 from bot.workspace import BuiltImage, Workspace
+from tests.support.docker import DockerEngine, engine_session
 from tests.support.gitrepo import GitRepoFactory
-from tests.support.images import build_image, debian_rootfs, dist_info, docker, import_image
+from tests.support.images import build_image, debian_image, dist_info
 from tests.support.trivydb import write_trivy_db
 
 BASE = 'FROM dockhand-bench/debian:12.5\nRUN pip install requests==2.32.4 urllib3==2.2.2\nCMD ["sh"]\n'
@@ -61,17 +62,17 @@ def main() -> int:
     parser.add_argument("--head-image")
     parser.add_argument("--packages", type=int, default=400, help="OS packages in the built images (default 400)")
     args = parser.parse_args()
-    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
     trivy_binary = find_trivy()
     if trivy_binary is None:
         print("trivy is not installed", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory(prefix="dockhand-bench-") as temporary:
+    with engine_session() as engine, tempfile.TemporaryDirectory(prefix="dockhand-bench-") as temporary:
+        os.environ["DOCKER_HOST"] = engine.host
         root = Path(temporary)
         cache = args.trivy_cache_dir or root / "trivy-cache"
         if args.trivy_cache_dir is None:
             write_trivy_db(cache)
-        base, head, base_text, head_text = _images(args, host, root)
+        base, head, base_text, head_text = _images(args, engine, root)
         repo = GitRepoFactory(root)(base={"Dockerfile": base_text}, head={"Dockerfile": head_text})
         git = GitRepo(repo.path)
         changes = build_changeset(git, resolve_range(git, repo.base, repo.head))
@@ -112,19 +113,18 @@ def main() -> int:
     return 0
 
 
-def _images(args: argparse.Namespace, host: str, root: Path) -> tuple[str, str, str, str]:
+def _images(args: argparse.Namespace, engine: DockerEngine, root: Path) -> tuple[str, str, str, str]:
     if args.base_image and args.head_image:
-        ids = [
-            docker(host, "image", "inspect", "--format", "{{.Id}}", ref) for ref in (args.base_image, args.head_image)
-        ]
+        refs = (args.base_image, args.head_image)
+        ids = [engine.docker("image", "inspect", "--format", "{{.Id}}", ref) for ref in refs]
         return ids[0], ids[1], f"FROM {args.base_image}\n", f"FROM {args.head_image}\n"
     filler = [(f"lib-bench{n}", f"bench{n}", f"1.{n}-1") for n in range(max(0, args.packages - 2))]
     python = {k: v for n in range(args.packages // 4) for k, v in dist_info(f"bench-package-{n}", f"1.{n}").items()}
     for release, openssl in (("12.2", "3.0.11-1~deb12u2"), ("12.5", "3.0.13-1~deb12u1")):
         packages = [("libssl3", "openssl", openssl), ("zlib1g", "zlib", "1:1.2.13.dfsg-1"), *filler]
-        import_image(host, debian_rootfs(packages, release, python), f"dockhand-bench/debian:{release}")
-    base = build_image(host, root / "base-context", BASE, "dockhand-bench/app:base")
-    head = build_image(host, root / "head-context", HEAD, "dockhand-bench/app:head")
+        debian_image(engine, packages, release, f"dockhand-bench/debian:{release}", python)
+    base = build_image(engine, root / "base-context", BASE, "dockhand-bench/app:base")
+    head = build_image(engine, root / "head-context", HEAD, "dockhand-bench/app:head")
     return base, head, BASE, HEAD
 
 

@@ -106,4 +106,4 @@ def vulnerable_instructions(
 def _first_from(lines: list[str]) -> LayerOrigin:
     """When the history does not say which instruction made a layer: the first FROM line."""
     line = next((n for n, text in enumerate(lines, 1) if text.lstrip().upper().startswith("FROM")), 1)
-    return LayerOrigin("FROM", line, line, lines[line - 1].strip()[5:].strip() if lines else "")
+    return LayerOrigin("FROM", line, line, lines[line - 1].strip() if lines else "FROM")

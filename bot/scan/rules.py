@@ -53,7 +53,7 @@ class VulnerableInstruction:
     keyword: str
     """FROM for the base image's packages."""
     text: str
-    """The instruction's first line; for FROM, the base image."""
+    """The instruction on one line (`FROM debian:12`, `RUN pip install ...`)."""
     new: tuple[Vulnerability, ...]
     upgrades: tuple[Upgrade, ...] = ()
     """The language packages' smallest fixing versions (when known)."""
@@ -146,7 +146,9 @@ def new_image_vulnerability(step: VulnerableInstruction, context: object) -> Ite
     ```
     To accept a vulnerability, add its id to `.trivyignore` (or `.trivyignore.yaml`).
     """
-    subject = f"the base image `{step.text}`" if step.keyword == "FROM" else f"this {step.keyword}"
+    subject = (
+        f"the base image `{step.text.removeprefix('FROM ')}`" if step.keyword == "FROM" else f"this {step.keyword}"
+    )
     message = f"{subject} brings packages with {packages_brought(step.new, step.upgrades)}"
     yield Hit(step.line, message, end_line=step.end_line, suggestion=step.suggestion)
 

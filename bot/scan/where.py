@@ -44,7 +44,7 @@ class Where:
         origin = self.origins.get((self.side, vulnerability.dockerfile, vulnerability.layer))
         if origin is None:
             return f"{vulnerability.dockerfile} image"
-        text = f"FROM {origin.text}" if origin.keyword == "FROM" else origin.text
+        text = origin.text
         if len(text) > _MAX_INSTRUCTION:
             text = text[: _MAX_INSTRUCTION - 1] + "…"
         return f"{vulnerability.dockerfile}:{origin.line} `{text}`"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,7 +9,8 @@ import pytest
 from bot.scan.cache import ResultCache
 from bot.scan.scans import Scanner
 from bot.scan.trivy import Trivy, TrivySettings, find_trivy, open_trivy, read_db_info
-from tests.support.images import debian_rootfs, import_image
+from tests.support.docker import DockerEngine
+from tests.support.images import debian_image
 from tests.support.trivy import CountingTrivy, copy_db, make_counting_trivy
 from tests.support.trivydb import write_trivy_db
 
@@ -56,33 +55,12 @@ def scanner(trivy: Trivy, trivy_cache: Path) -> Scanner:
 
 
 @pytest.fixture(scope="session")
-def docker_host() -> str:
-    """The Docker engine at DOCKER_HOST (CI's .ci/run starts one); skip when none answers."""
-    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-    try:
-        done = subprocess.run(
-            ["docker", "version", "--format", "{{.Server.Version}}"],
-            env={**os.environ, "DOCKER_HOST": host},
-            capture_output=True,
-            timeout=20,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        pytest.skip(f"no Docker engine: {error}")
-    if done.returncode != 0:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must run the docker tests: {done.stderr.decode(errors='replace')}")
-        pytest.skip("no Docker engine at DOCKER_HOST")
-    return host
-
-
-@pytest.fixture(scope="session")
-def debian_images(docker_host: str) -> dict[str, str]:
+def debian_images(docker_engine: DockerEngine) -> dict[str, str]:
     """Two Debian 12 point releases: "12.2" with openssl 3.0.11 (vulnerable), "12.5" with 3.0.13."""
     images = {}
     for release, openssl in (("12.2", "3.0.11-1~deb12u2"), ("12.5", "3.0.13-1~deb12u1")):
         packages = [("libssl3", "openssl", openssl), ("zlib1g", "zlib", "1:1.2.13.dfsg-1")]
         tag = f"dockhand-test/debian:{release}"
-        import_image(docker_host, debian_rootfs(packages, release), tag)
+        debian_image(docker_engine, packages, release, tag)
         images[release] = tag
     return images

@@ -11,13 +11,15 @@ from bot.config import Config
 from bot.git import GitRepo
 from bot.model import Finding, Section, Severity
 from bot.options import ReviewOptions
+from bot.report.markdown import render_markdown
 from bot.scan.analyzer import analyze_vulnerabilities
 from bot.scan.scans import Scanner
 from bot.suggestions import apply_suggestion
 from bot.workspace import BuiltImage, Workspace
+from tests.support.docker import DockerEngine
 from tests.support.gitrepo import GitRepoFactory, Repo, write_tree
-from tests.support.images import build_image, debian_rootfs, dist_info, import_image
-from tests.support.trivy import CountingTrivy
+from tests.support.images import build_image, debian_image, dist_info
+from tests.support.trivy import CountingTrivy, review_commits
 
 pytestmark = [pytest.mark.trivy, pytest.mark.docker]
 
@@ -25,13 +27,10 @@ BASE_DOCKERFILE = 'FROM dockhand-test/debian:12.5\nRUN pip install requests==2.3
 HEAD_DOCKERFILE = 'FROM dockhand-test/debian:12.2\nRUN pip install flask==2.3.2 requests==2.19.0\nCMD ["sh"]\n'
 
 
-def test_an_imported_rootfs_with_dpkg_status_and_dist_info(docker_host: str, scanner: Scanner) -> None:
-    rootfs = debian_rootfs(
-        [("libssl3", "openssl", "3.0.11-1~deb12u2"), ("zlib1g", "zlib", "1:1.2.13.dfsg-1")],
-        "12.2",
-        dist_info("requests", "2.19.0"),
-    )
-    image_id = import_image(docker_host, rootfs, "dockhand-test/rootfs:scan")
+def test_an_imported_rootfs_with_dpkg_status_and_dist_info(docker_engine: DockerEngine, scanner: Scanner) -> None:
+    packages = [("libssl3", "openssl", "3.0.11-1~deb12u2"), ("zlib1g", "zlib", "1:1.2.13.dfsg-1")]
+    extra = dist_info("requests", "2.19.0")
+    image_id = debian_image(docker_engine, packages, "12.2", "dockhand-test/rootfs:scan", extra)
     result = scanner.image(BuiltImage("head", "Dockerfile", ".", image_id, "dockhand-test/rootfs:scan"))
     found = {(v.target, v.package, v.id, v.fixed, v.pkg_path) for v in result.vulnerabilities}
     assert found == {
@@ -57,8 +56,8 @@ def test_an_imported_rootfs_with_dpkg_status_and_dist_info(docker_host: str, sca
     assert len(result.diff_ids) == 1 and {v.layer for v in result.vulnerabilities} == set(result.diff_ids)
 
 
-def _build(docker_host: str, repo: Repo, tmp_path: Path, side: str, text: str, name: str) -> BuiltImage:
-    image_id = build_image(docker_host, tmp_path / f"context-{name}-{side}", text, f"dockhand-test/app-{name}:{side}")
+def _build(engine: DockerEngine, tmp_path: Path, side: str, text: str, name: str) -> BuiltImage:
+    image_id = build_image(engine, tmp_path / f"context-{name}-{side}", text, f"dockhand-test/app-{name}:{side}")
     return BuiltImage(side, "Dockerfile", ".", image_id, f"dockhand-test/app-{name}:{side}")
 
 
@@ -80,12 +79,12 @@ def _dh602(section: Section) -> dict[int, Finding]:
 
 @pytest.fixture
 def app_images(
-    docker_host: str, debian_images: dict[str, str], make_repo: GitRepoFactory, tmp_path: Path
+    docker_engine: DockerEngine, debian_images: dict[str, str], make_repo: GitRepoFactory, tmp_path: Path
 ) -> tuple[Repo, list[BuiltImage]]:
     repo = make_repo(base={"Dockerfile": BASE_DOCKERFILE}, head={"Dockerfile": HEAD_DOCKERFILE})
     images = [
-        _build(docker_host, repo, tmp_path, "base", BASE_DOCKERFILE, tmp_path.name.lower()),
-        _build(docker_host, repo, tmp_path, "head", HEAD_DOCKERFILE, tmp_path.name.lower()),
+        _build(docker_engine, tmp_path, "base", BASE_DOCKERFILE, tmp_path.name.lower()),
+        _build(docker_engine, tmp_path, "head", HEAD_DOCKERFILE, tmp_path.name.lower()),
     ]
     return repo, images
 
@@ -117,7 +116,11 @@ def test_new_vulnerabilities_point_at_the_from_line_and_the_run_that_installed_t
 
 
 def test_the_suggestion_applied_and_rebuilt_has_no_new_vulnerability_there(
-    app_images: tuple[Repo, list[BuiltImage]], trivy_cache: Path, trivy_binary: Path, docker_host: str, tmp_path: Path
+    app_images: tuple[Repo, list[BuiltImage]],
+    trivy_cache: Path,
+    trivy_binary: Path,
+    docker_engine: DockerEngine,
+    tmp_path: Path,
 ) -> None:
     repo, images = app_images
     run = _dh602(_analyze(_changes(repo), images, trivy_cache, trivy_binary))[2]
@@ -126,13 +129,13 @@ def test_the_suggestion_applied_and_rebuilt_has_no_new_vulnerability_there(
     write_tree(repo.path, {"Dockerfile": fixed})
     repo.git("commit", "--quiet", "--all", "-m", "bump")
     head = repo.git("rev-parse", "HEAD")
-    rebuilt = _build(docker_host, repo, tmp_path, "head", fixed, tmp_path.name.lower() + "-fixed")
+    rebuilt = _build(docker_engine, tmp_path, "head", fixed, tmp_path.name.lower() + "-fixed")
     section = _analyze(_changes(repo, head), [images[0], rebuilt], trivy_cache, trivy_binary)
     assert set(_dh602(section)) == {1}  # only the older base image's openssl is left
 
 
 def test_ignore_unfixed_leaves_out_what_has_no_fix(
-    docker_host: str,
+    docker_engine: DockerEngine,
     debian_images: dict[str, str],
     make_repo: GitRepoFactory,
     tmp_path: Path,
@@ -140,7 +143,7 @@ def test_ignore_unfixed_leaves_out_what_has_no_fix(
     trivy_binary: Path,
 ) -> None:
     repo = make_repo(base={"Dockerfile": "FROM scratch\n"}, head={"Dockerfile": "FROM dockhand-test/debian:12.5\n"})
-    head = _build(docker_host, repo, tmp_path, "head", "FROM dockhand-test/debian:12.5\n", "unfixed")
+    head = _build(docker_engine, tmp_path, "head", "FROM dockhand-test/debian:12.5\n", "unfixed")
     everything = _analyze(_changes(repo), [head], trivy_cache, trivy_binary)
     assert [v["id"] for v in everything.data["new"]] == ["CVE-2023-45853"]
     fixable = _analyze(_changes(repo), [head], trivy_cache, trivy_binary, Config(ignore_unfixed=True))
@@ -157,3 +160,25 @@ def test_images_are_scanned_once_per_image_id(
     assert len(counting_trivy.scans("image")) == 2  # base and head, the first time only
     assert [item["cached"] for item in second.data["scanned"] if item["kind"] == "image"] == [True, True]
     assert second.data["new"] == first.data["new"]
+
+
+def test_a_review_builds_the_images_then_scans_them(
+    docker_engine: DockerEngine,
+    debian_images: dict[str, str],
+    make_repo: GitRepoFactory,
+    trivy_cache: Path,
+    trivy_binary: Path,
+) -> None:
+    repo = make_repo(base={"Dockerfile": BASE_DOCKERFILE}, head={"Dockerfile": HEAD_DOCKERFILE})
+    review = review_commits(
+        repo.path, repo.base, repo.head, build=True, trivy_cache_dir=trivy_cache, trivy=trivy_binary
+    )
+    scan = next(s for s in review.sections if s.key == "scan")
+    assert [(item["kind"], item["side"]) for item in scan.data["scanned"] if item["kind"] == "image"] == [
+        ("image", "base"),
+        ("image", "head"),
+    ]
+    assert {(f.rule, f.line) for f in review.findings if f.rule == "DH602"} == {("DH602", 1), ("DH602", 2)}
+    markdown = render_markdown(review)
+    assert "Dockerfile:1 `FROM dockhand-test/debian:12.2`" in markdown
+    assert "+RUN pip install flask==2.3.2 requests==2.32.4" in markdown

@@ -1,21 +1,17 @@
-"""Images for the scan tests, made without a registry: a Debian-like root filesystem (busybox,
-os-release, a dpkg status file) imported with `docker import`, and images built on it.
+"""Images for the scan tests, made without a registry: busybox images (tests/support/docker.py)
+that Trivy takes for Debian 12 (os-release, a dpkg status file), and images built on them.
 
 Trivy reads installed packages from what an image holds: `/var/lib/dpkg/status` for Debian,
-`*.dist-info/METADATA` for Python. The base image carries a `pip` script that writes that
+`*.dist-info/METADATA` for Python. The base images carry a `pip` script that writes that
 metadata for each `name==version` argument, so a Dockerfile's `RUN pip install requests==2.19.0`
 installs what Trivy will find, offline.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import shutil
-import subprocess
-import tarfile
-from collections.abc import Mapping
 from pathlib import Path
+
+from tests.support.docker import DockerEngine
 
 SITE_PACKAGES = "usr/local/lib/python3.12/site-packages"
 
@@ -58,66 +54,28 @@ def dist_info(name: str, version: str) -> dict[str, str]:
     return {f"{SITE_PACKAGES}/{name}-{version}.dist-info/METADATA": metadata}
 
 
-def debian_rootfs(packages: list[DebPackage], point_release: str, extra: Mapping[str, str] | None = None) -> bytes:
-    """A tar of a root filesystem that Trivy takes for Debian 12 with `packages` installed."""
-    busybox = shutil.which("busybox")
-    if busybox is None:
-        raise RuntimeError("busybox is not installed (apt-get install busybox-static)")
-    applets = subprocess.run([busybox, "--list"], capture_output=True, check=True, timeout=30).stdout.decode().split()
-    files = {
+def debian_files(packages: list[DebPackage], point_release: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """What makes a busybox image Debian 12 with `packages` installed, to Trivy (and `pip` work)."""
+    return {
         "etc/os-release": OS_RELEASE,
         "etc/debian_version": f"{point_release}\n",
-        "etc/passwd": "root:x:0:0:root:/root:/bin/sh\n",
         "var/lib/dpkg/status": dpkg_status(packages),
-        "usr/local/bin/pip": FAKE_PIP,
+        "bin/pip": FAKE_PIP,
         **(extra or {}),
     }
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for directory in ("bin", "etc", "tmp", "root", "usr/local/bin"):
-            info = tarfile.TarInfo(directory)
-            info.type = tarfile.DIRTYPE
-            info.mode = 0o1777 if directory == "tmp" else 0o755
-            tar.addfile(info)
-        tar.add(busybox, arcname="bin/busybox")
-        for applet in applets:
-            if applet != "busybox":
-                link = tarfile.TarInfo(f"bin/{applet}")
-                link.type = tarfile.SYMTYPE
-                link.linkname = "busybox"
-                tar.addfile(link)
-        for path, content in sorted(files.items()):
-            data = content.encode()
-            info = tarfile.TarInfo(path)
-            info.size = len(data)
-            info.mode = 0o755 if path.endswith("/pip") else 0o644
-            tar.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
 
 
-def docker(host: str, *args: str, stdin: bytes | None = None) -> str:
-    done = subprocess.run(
-        ["docker", *args],
-        input=stdin,
-        capture_output=True,
-        env={**os.environ, "DOCKER_HOST": host, "DOCKER_CLI_HINTS": "false"},
-        timeout=300,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"docker {' '.join(args)} failed: {done.stderr.decode(errors='replace')}")
-    return done.stdout.decode().strip()
+def debian_image(
+    engine: DockerEngine, packages: list[DebPackage], point_release: str, tag: str, extra: dict[str, str] | None = None
+) -> str:
+    """Import a Debian-like busybox image under `tag`; its image ID."""
+    engine.busybox_image(debian_files(packages, point_release, extra), tag=tag)
+    return engine.docker("image", "inspect", "--format", "{{.Id}}", tag)
 
 
-def import_image(host: str, rootfs: bytes, tag: str) -> str:
-    """`docker import` a root filesystem tar; the image ID."""
-    docker(host, "image", "import", "-", tag, stdin=rootfs)
-    return docker(host, "image", "inspect", "--format", "{{.Id}}", tag)
-
-
-def build_image(host: str, context: Path, dockerfile: str, tag: str) -> str:
+def build_image(engine: DockerEngine, context: Path, dockerfile: str, tag: str) -> str:
     """Build `dockerfile` (its text) in `context`; the image ID."""
     context.mkdir(parents=True, exist_ok=True)
     (context / "Dockerfile").write_text(dockerfile, encoding="utf-8")
-    docker(host, "build", "--quiet", "--tag", tag, str(context))
-    return docker(host, "image", "inspect", "--format", "{{.Id}}", tag)
+    engine.docker("build", "--quiet", "--tag", tag, str(context))
+    return engine.docker("image", "inspect", "--format", "{{.Id}}", tag)
