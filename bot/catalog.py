@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.deps.rules import RULES as DEPENDENCY_RULES
 from bot.image.rules import RULES as IMAGE_RULES
 from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
 from bot.rule import Rule
 from bot.scan.misconfig import check_codes
 from bot.scan.rules import RULES as SCAN_RULES
 
-ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES, *IMAGE_RULES, *SCAN_RULES)
+ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES, *IMAGE_RULES, *DEPENDENCY_RULES, *SCAN_RULES)
 
 
 def rules_by_id() -> dict[str, Rule[Any, Any]]:

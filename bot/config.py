@@ -9,6 +9,9 @@ ignore-paths: ["examples/**"] # globs of files not to review
 trusted-registries: [ghcr.io, docker.io]
 max-file-bytes: 67108864      # files above this are noted, not read
 image: {max-images: 4, budget: {max-growth-mb: 50}}   # image builds: see bot/image/settings.py
+dependencies:
+  unpinned: medium            # DH402 severity for a requirement with no version at all
+  open-ended: low             # DH402 severity for a lower bound with no upper bound
 trivy-cache-dir: ~/.cache/trivy  # Trivy's DB and dockhand's cached scan results
 offline: false                # never download (the DB must be in trivy-cache-dir)
 scan-required: false          # a scan that cannot run fails the review (DH603)
@@ -41,6 +44,7 @@ _TOP_KEYS = (
     "trusted-registries",
     "max-file-bytes",
     "image",
+    "dependencies",
     "trivy-cache-dir",
     "offline",
     "scan-required",
@@ -48,6 +52,7 @@ _TOP_KEYS = (
     "trivy-timeout",
 )
 _RULE_KEYS = ("disable", "severity")
+_DEPENDENCY_KEYS = ("unpinned", "open-ended")
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,10 @@ class Config:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     source: str | None = None
     image: ImageSettings = field(default_factory=ImageSettings)
+    unpinned_severity: Severity = Severity.MEDIUM
+    """DH402 for a requirement that names no version (`torch`, `"*"`)."""
+    open_ended_severity: Severity = Severity.LOW
+    """DH402 for a requirement with a lower bound and no upper bound (`torch>=2.0`)."""
     trivy_cache_dir: str | None = None
     offline: bool = False
     scan_required: bool = False
@@ -163,6 +172,7 @@ class _Reader:
             max_file_bytes=self.positive_int(data, "max-file-bytes", DEFAULT_MAX_FILE_BYTES),
             source=self.path,
             image=read_image_settings(data.get("image"), data, self.problem_at),
+            **self.dependency_settings(data),
             trivy_cache_dir=self.optional_string(data, "trivy-cache-dir"),
             offline=self.boolean(data, "offline", False),
             scan_required=self.boolean(data, "scan-required", False),
@@ -172,6 +182,26 @@ class _Reader:
 
     def problem_at(self, mapping: Any, key: Any, message: str) -> None:
         self.problem(_key_line(mapping, key), message)
+
+    def dependency_settings(self, data: Any) -> dict[str, Severity]:
+        section = data.get("dependencies")
+        if section is None:
+            return {}
+        if not isinstance(section, dict):
+            self.problem(
+                _key_line(data, "dependencies"), "'dependencies' must be a mapping with 'unpinned' and 'open-ended'"
+            )
+            return {}
+        for key in section:
+            if key not in _DEPENDENCY_KEYS:
+                self.problem(
+                    _key_line(section, key),
+                    f"unknown key dependencies.{key}{_did_you_mean(str(key), _DEPENDENCY_KEYS)}",
+                )
+        return {
+            "unpinned_severity": self.severity(section, "unpinned", Severity.MEDIUM),
+            "open_ended_severity": self.severity(section, "open-ended", Severity.LOW),
+        }
 
     def severity(self, data: Any, key: str, default: Severity) -> Severity:
         if key not in data:

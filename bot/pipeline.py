@@ -8,6 +8,7 @@ from dataclasses import replace
 from bot.catalog import rule_codes
 from bot.changes import ChangeSet
 from bot.config import Config
+from bot.deps.analyzer import analyze_dependencies
 from bot.image.analyzer import analyze_images
 from bot.lint.dockerfile.analyzer import analyze_dockerfiles
 from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
@@ -24,6 +25,7 @@ Analyzer = Callable[[ChangeSet, Config, ReviewOptions, Workspace], Section]
 ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
     ("image", "Images", analyze_images),  # first: later analyzers read the built images' config
     ("dockerfile", "Dockerfiles", analyze_dockerfiles),
+    ("dependencies", "Dependency changes", analyze_dependencies),
     ("scan", "Vulnerabilities", analyze_vulnerabilities),
 )
 

@@ -43,6 +43,8 @@ class Hit:
     message: str
     end_line: int | None = None
     suggestion: Suggestion | None = None
+    severity: Severity | None = None
+    """When set, overrides the rule's severity for this hit (a rule whose severity is configurable)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class Rule(Generic[Subject, Context]):
     def finding(self, path: str, hit: Hit) -> Finding:
         return Finding(
             rule=self.id,
-            severity=self.severity,
+            severity=hit.severity if hit.severity is not None else self.severity,
             path=path,
             line=hit.line,
             end_line=hit.end_line if hit.end_line is not None else hit.line,

@@ -62,7 +62,7 @@ def test_review_with_trivy_cache_dir_and_offline(
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     assert report["sections"]["scan"]["new_vulnerabilities"] == 1
-    assert [f["rule"] for f in report["findings"]] == ["DH601"]
+    assert [f["rule"] for f in report["findings"] if f["rule"].startswith("DH6")] == ["DH601"]
     scans = [call["args"] for call in counting_trivy.calls() if call["args"][0] != "--version"]
     assert scans and all(args[args.index("--cache-dir") + 1] == str(trivy_cache) for args in scans)
     assert not any("--download-db-only" in c["args"] for c in counting_trivy.calls())

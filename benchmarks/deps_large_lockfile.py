@@ -1,0 +1,236 @@
+"""Large lock files: parse time and peak memory per format, and a whole review of a 50 MB lock diff.
+
+Run by hand from the repository root:
+
+    python benchmarks/deps_large_lockfile.py                 # 50 MB, every format, 3 rounds
+    python benchmarks/deps_large_lockfile.py --mb 100 --rounds 1
+
+Each measurement runs in a fresh Python process so its peak RSS (ru_maxrss) is its own. Next
+to dockhand's parser it runs the floor a user's tool pays just to read the same file
+(`json.loads`, `tomllib.loads`, or splitting the lines), and prints the ratio. The whole-review
+row builds a git repository whose base and head hold a lock file of that size with a tenth
+of the packages bumped, and runs the pipeline (ChangeSet from git, diff, rules, report).
+Files above the config's max-file-bytes (64 MiB by default) are not read by a review: the
+100 MB case is measured on the parser alone, and the review row reports the note instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMATS = ("package-lock", "uv.lock", "cargo.lock", "yarn.lock", "pnpm-lock", "go.sum", "requirements")
+FILE_NAMES = {
+    "package-lock": "package-lock.json",
+    "uv.lock": "uv.lock",
+    "cargo.lock": "Cargo.lock",
+    "yarn.lock": "yarn.lock",
+    "pnpm-lock": "pnpm-lock.yaml",
+    "go.sum": "go.sum",
+    "requirements": "requirements.txt",
+}
+BASELINES = {
+    "package-lock": "import json; json.loads(text)",
+    "uv.lock": "import tomllib; tomllib.loads(text)",
+    "cargo.lock": "import tomllib; tomllib.loads(text)",
+    "yarn.lock": "text.split(chr(10))",
+    "pnpm-lock": "text.split(chr(10))",
+    "go.sum": "text.split(chr(10))",
+    "requirements": "text.split(chr(10))",
+}
+BASELINE_NAMES = {"package-lock": "json.loads", "uv.lock": "tomllib", "cargo.lock": "tomllib"}
+
+
+def entry(fmt: str, i: int, bump: int) -> str:
+    name, version = f"pkg-{i}", f"1.{(i + bump) % 50}.{i % 9}"
+    sha = f"{i:064x}"
+    if fmt == "package-lock":
+        return json.dumps(
+            {
+                f"node_modules/{name}": {
+                    "version": version,
+                    "resolved": f"https://registry.npmjs.org/{name}/-/{name}-{version}.tgz",
+                    "integrity": "sha512-" + "A" * 86 + "==",
+                    "dev": i % 3 == 0,
+                    "dependencies": {f"pkg-{i + 1}": "^1.0.0", f"pkg-{i + 2}": "~1.2.0"},
+                    "engines": {"node": ">=14"},
+                }
+            },
+            indent=2,
+        )[2:-2]
+    if fmt == "uv.lock":
+        return (
+            f'[[package]]\nname = "{name}"\nversion = "{version}"\n'
+            'source = { registry = "https://pypi.org/simple" }\n'
+            f'dependencies = [\n    {{ name = "pkg-{i + 1}" }},\n]\n'
+            f'sdist = {{ url = "https://files.pythonhosted.org/p/{name}-{version}.tar.gz", '
+            f'hash = "sha256:{sha}", size = 1234 }}\n'
+            f'wheels = [\n    {{ url = "https://files.pythonhosted.org/p/{name}-{version}-py3-none-any.whl", '
+            f'hash = "sha256:{sha}", size = 1234 }},\n]\n\n'
+        )
+    if fmt == "cargo.lock":
+        return (
+            f'[[package]]\nname = "{name}"\nversion = "{version}"\n'
+            f'source = "registry+https://github.com/rust-lang/crates.io-index"\nchecksum = "{sha}"\n'
+            f'dependencies = [\n "pkg-{i + 1}",\n "pkg-{i + 2}",\n]\n\n'
+        )
+    if fmt == "yarn.lock":
+        return (
+            f'"{name}@^1.0.0", "{name}@^1.{i % 50}.0":\n  version "{version}"\n'
+            f'  resolved "https://registry.yarnpkg.com/{name}/-/{name}-{version}.tgz#{sha[:40]}"\n'
+            f'  integrity sha512-{"A" * 86}==\n  dependencies:\n    pkg-{i + 1} "^1.0.0"\n\n'
+        )
+    if fmt == "pnpm-lock":
+        return (
+            f"  {name}@{version}:\n    resolution: {{integrity: sha512-{'A' * 86}==}}\n"
+            f"    engines: {{node: '>=14'}}\n    dependencies:\n      pkg-{i + 1}: 1.0.0\n\n"
+        )
+    if fmt == "go.sum":
+        module = f"github.com/org{i % 97}/{name}"
+        return f"{module} v{version} h1:{sha[:43]}=\n{module} v{version}/go.mod h1:{sha[1:44]}=\n"
+    return f"{name}=={version} \\\n    --hash=sha256:{sha}\n    # via pkg-{i - 1}\n"
+
+
+def make_file(fmt: str, megabytes: int, bump: int) -> str:
+    head = {
+        "package-lock": (
+            '{\n  "name": "app",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {\n'
+            '    "": {"name": "app", "dependencies": {"pkg-0": "^1.0.0"}},\n'
+        ),
+        "uv.lock": (
+            'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "app"\nversion = "0.1.0"\n'
+            'source = { virtual = "." }\ndependencies = [{ name = "pkg-0" }]\n\n'
+        ),
+        "cargo.lock": 'version = 3\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n "pkg-0",\n]\n\n',
+        "yarn.lock": "# THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY.\n# yarn lockfile v1\n\n\n",
+        "pnpm-lock": (
+            "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      pkg-0:\n"
+            "        specifier: ^1.0.0\n        version: 1.0.0\n\npackages:\n\n"
+        ),
+    }.get(fmt, "")
+    parts, size, i = [head], len(head), 0
+    target = megabytes * 1_000_000
+    while size < target:
+        piece = entry(fmt, i, bump if i % 10 == 0 else 0)
+        if fmt == "package-lock":
+            piece = "  " + piece + ",\n"
+        parts.append(piece)
+        size += len(piece)
+        i += 1
+    text = "".join(parts)
+    if fmt == "package-lock":
+        text = text.rstrip(",\n") + "\n  }\n}\n"
+    return text
+
+
+MEASURE = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+text = open({path!r}, encoding="utf-8").read()
+start = time.perf_counter()
+{code}
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def measure(code: str, path: Path) -> tuple[float, float]:
+    script = MEASURE.format(root=str(ROOT), path=str(path), code=code)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=900)
+    seconds, rss = done.stdout.split()
+    return float(seconds), float(rss)
+
+
+def review_code(repo: Path) -> str:
+    return (
+        "from bot.changes import build_changeset, resolve_range\n"
+        "from bot.config import Config\nfrom bot.git import GitRepo\nfrom bot.options import ReviewOptions\n"
+        "from bot.pipeline import run_review\nfrom bot.report.markdown import render_markdown\n"
+        f"git = GitRepo(__import__('pathlib').Path({str(repo)!r}))\n"
+        "changes = build_changeset(git, resolve_range(git, 'main', 'pr'))\n"
+        "review = run_review(changes, Config(), ReviewOptions(build=False, scan=False))\n"
+        "section = next(s for s in review.sections if s.key == 'dependencies')\n"
+        "markdown = render_markdown(review)\n"
+        "counted = sum(section.data['counts'].get('node', {}).values())\n"
+        "print(counted, len(markdown), list(review.files[0].notes), file=sys.stderr)\n"
+    )
+
+
+def git(repo: Path, *args: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "b",
+        "GIT_AUTHOR_EMAIL": "b@x",
+        "GIT_COMMITTER_NAME": "b",
+        "GIT_COMMITTER_EMAIL": "b@x",
+    }
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, timeout=600)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--mb", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--formats", nargs="*", default=list(FORMATS))
+    parser.add_argument("--no-review", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dockhand-bench-") as temp:
+        tmp = Path(temp)
+        print(f"{args.mb} MB lock files, best of {args.rounds} rounds, peak RSS of a fresh process\n")
+        columns = ("size", "dockhand", "RSS MB", "baseline", "time", "RSS MB", "time x")
+        widths = (8, 9, 8, 11, 7, 8, 7)
+        print(f"{'format':14} " + " ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
+        for fmt in args.formats:
+            path = tmp / FILE_NAMES[fmt]
+            path.write_text(make_file(fmt, args.mb, 0), encoding="utf-8")
+            code = (
+                "from bot.deps.parse import parse_file\n"
+                f"parsed = parse_file('x', {fmt!r}, text)\nassert parsed.ok, parsed.error\n"
+            )
+            ours = min((measure(code, path) for _ in range(args.rounds)), key=lambda m: m[0])
+            floor = min((measure(BASELINES[fmt], path) for _ in range(args.rounds)), key=lambda m: m[0])
+            print(
+                f"{fmt:14} {path.stat().st_size / 1e6:7.1f}M {ours[0]:8.2f}s {ours[1]:8.0f} "
+                f"{BASELINE_NAMES.get(fmt, 'split lines'):>11} {floor[0]:6.2f}s {floor[1]:8.0f} "
+                f"{ours[0] / max(floor[0], 1e-3):6.1f}x"
+            )
+            path.unlink()
+        if args.no_review:
+            return 0
+        repo = tmp / "repo"
+        repo.mkdir()
+        git(repo, "init", "-q", "-b", "main")
+        (repo / "package-lock.json").write_text(make_file("package-lock", args.mb, 0), encoding="utf-8")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "base")
+        git(repo, "checkout", "-qb", "pr")
+        (repo / "package-lock.json").write_text(make_file("package-lock", args.mb, 1), encoding="utf-8")
+        git(repo, "commit", "-qam", "head")
+        rounds = []
+        for _ in range(args.rounds):
+            script = MEASURE.format(root=str(ROOT), path=str(repo / "package-lock.json"), code=review_code(repo))
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=1800
+            )
+            wall = time.perf_counter() - started
+            seconds, rss = done.stdout.split()
+            rounds.append((float(seconds), float(rss), wall, done.stderr.strip()))
+        best = min(rounds)
+        print(
+            f"\nwhole review, package-lock.json {args.mb} MB base -> head (a tenth of the packages bumped):"
+            f" {best[0]:.2f}s in the pipeline, {best[2]:.2f}s wall with Python start-up, peak RSS {best[1]:.0f} MB"
+            f"\n  (changes counted, markdown chars, file notes: {best[3]})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Reading a TOML dependency file: the data from tomllib, the lines from a scan of the text."""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+from bot.deps.textpos import TomlLines, toml_error_line
+
+
+class TomlProblem(ValueError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """tomllib's data; raises TomlProblem at the line tomllib names."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        raise TomlProblem(toml_error_line(message), f"not valid TOML: {message}") from None
+    except RecursionError:
+        raise TomlProblem(1, "not valid TOML: nested too deeply") from None
+
+
+def table(data: Any, *path: str) -> dict[str, Any]:
+    """`data[path...]` when every step is a table, else {}."""
+    current = data
+    for key in path:
+        if not isinstance(current, dict):
+            return {}
+        current = current.get(key)
+    return current if isinstance(current, dict) else {}
+
+
+def array(data: Any, *path: str) -> list[Any]:
+    parent = table(data, *path[:-1]) if len(path) > 1 else data
+    value = parent.get(path[-1]) if isinstance(parent, dict) else None
+    return value if isinstance(value, list) else []
+
+
+__all__ = ["TomlLines", "TomlProblem", "array", "load_toml", "table"]
