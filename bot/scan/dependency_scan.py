@@ -8,7 +8,7 @@ from bot.filekinds import classify
 from bot.scan.cache import ScanResult
 from bot.scan.depfiles import SideFiles
 from bot.scan.diff import diff_vulnerabilities
-from bot.scan.pins import pin_line, requirement_bump, requirement_has_hashes
+from bot.scan.pins import requirement_bump, requirement_has_hashes
 from bot.scan.rules import VulnerablePin, new_vulnerable_dependency
 from bot.scan.run import ScanRun
 from bot.scan.scans import Scanner
@@ -52,7 +52,7 @@ def vulnerable_pins(
     """The new vulnerabilities grouped by the line that pins their package, with its upgrade."""
     groups: dict[tuple[str, int, str, str], list[Vulnerability]] = {}
     for v in new:
-        line = pin_line(run.head_lines(v.target), v.package, v.installed, v.start_line, v.end_line)
+        line = run.pinned(v.target).line_of(v.package, v.installed, v.start_line, v.end_line)
         groups.setdefault((v.target, line or 1, v.package, v.installed), []).append(v)
     wanted = [
         key

@@ -2,7 +2,7 @@
 
 Trivy gives the lines of most lock file entries (a package's block); the pin is the block's
 `version` line. For formats it gives no lines for (poetry.lock, uv.lock, pnpm-lock.yaml, go.mod)
-the package's entry is found in the text. A bump is offered as a suggestion only where the edit
+the dependency review's parsers (bot.deps) give the entry. A bump is offered as a suggestion only where the edit
 is certain: a `name==version` line of a requirements file without hashes. Lock files carry
 checksums and resolved URLs that only the package manager can write, so for them the finding
 names the command instead.
@@ -11,16 +11,19 @@ names the command instead.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+from bot.deps.parse import parse_file
+from bot.filekinds import Family, classify
 from bot.model import Suggestion
+from bot.text import split_lines
 
 _REQUIREMENT = re.compile(
     r"^(?P<head>\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*)"
     r"(?P<version>[A-Za-z0-9._+!-]+)(?P<tail>.*)$"
 )
-_TOML_NAME = re.compile(r'^\s*name\s*=\s*"(?P<name>[^"]+)"')
-_TOML_VERSION = re.compile(r'^\s*version\s*=\s*"(?P<version>[^"]+)"')
-_JSON_VERSION = re.compile(r'^\s*"?version"?\s*[:=]?\s*"(?P<version>[^"]+)"')
+_VERSION = re.compile(r'^\s*"?version"?\s*[:=]?\s*"(?P<version>[^"]+)"')
+_MAX_ENTRY_LINES = 40
 
 
 def normalise_name(name: str) -> str:
@@ -28,34 +31,67 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def pin_line(lines: list[str], package: str, installed: str, start: int | None, end: int | None) -> int | None:
-    """The line that pins `package` at `installed`, or None when the text does not show it."""
-    if start is not None:
-        block_end = min(end or start, len(lines))
-        for number in range(start, block_end + 1):
-            match = _JSON_VERSION.match(lines[number - 1])
-            if match and match.group("version").lstrip("=") == installed:
+@dataclass(frozen=True)
+class PinnedFile:
+    """A dependency file's lines, and where the dependency parser (bot.deps) found each entry."""
+
+    lines: list[str]
+    entries: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(normalised name, version) -> the entry's first line."""
+
+    @classmethod
+    def of(cls, path: str, text: str) -> PinnedFile:
+        kind = classify(path)
+        entries: dict[tuple[str, str], int] = {}
+        if kind is not None and kind.family is Family.DEPENDENCY:
+            for dependency in parse_file(path, kind.format, text).dependencies:
+                if dependency.line and dependency.version:
+                    key = (normalise_name(dependency.name), _plain(dependency.version))
+                    entries.setdefault(key, dependency.line)
+        return cls(split_lines(text), entries)
+
+    def line_of(self, package: str, installed: str, start: int | None, end: int | None) -> int | None:
+        """The line that pins `package` at `installed` (a lock entry's `version` line, as the diff
+        changes it), or None when the text does not show it.
+
+        Trivy gives most lock entries' blocks; for the others (poetry.lock, uv.lock, pnpm, go.mod)
+        the dependency parser gives the entry's first line, and the version line is the one after
+        it in the same entry.
+        """
+        if start is not None:
+            return self._version_in(start, min(end or start, len(self.lines)), installed) or (
+                start if start <= len(self.lines) else None
+            )
+        entry = self.entries.get((normalise_name(package), _plain(installed)))
+        if entry is not None:
+            return self._version_in(entry, self._entry_end(entry), installed) or entry
+        return _mention(self.lines, package, installed)
+
+    def _version_in(self, first: int, last: int, installed: str) -> int | None:
+        for number in range(first, last + 1):
+            match = _VERSION.match(self.lines[number - 1])
+            if match and _plain(match.group("version")) == _plain(installed):
                 return number
-        return start if start <= len(lines) else None
-    return _toml_pin(lines, package, installed) or _mention(lines, package, installed)
+        return None
+
+    def _entry_end(self, first: int) -> int:
+        """The last line of the entry starting at `first`: before a blank line or the next `[[`."""
+        last = first
+        while last < min(len(self.lines), first + _MAX_ENTRY_LINES):
+            following = self.lines[last].strip()
+            if not following or following.startswith("[["):
+                break
+            last += 1
+        return last
 
 
-def _toml_pin(lines: list[str], package: str, installed: str) -> int | None:
-    """`[[package]]` blocks (poetry.lock, uv.lock, Cargo.lock): the version line of the right one."""
-    wanted = normalise_name(package)
-    in_block = False
-    for number, line in enumerate(lines, 1):
-        if line.strip() == "[[package]]":
-            in_block = False
-            continue
-        name = _TOML_NAME.match(line)
-        if name:
-            in_block = normalise_name(name.group("name")) == wanted
-            continue
-        version = _TOML_VERSION.match(line)
-        if in_block and version and version.group("version") == installed:
-            return number
-    return None
+def _plain(version: str) -> str:
+    return version.strip().lstrip("=v")
+
+
+def pin_line(lines: list[str], package: str, installed: str, start: int | None, end: int | None) -> int | None:
+    """`PinnedFile.line_of` for text without the dependency parser's entries."""
+    return PinnedFile(lines).line_of(package, installed, start, end)
 
 
 def _mention(lines: list[str], package: str, installed: str) -> int | None:

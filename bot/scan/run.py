@@ -13,12 +13,12 @@ from bot.scan.cache import ResultCache
 from bot.scan.diff import EMPTY_DIFF, VulnerabilityDiff
 from bot.scan.ignore import IgnoreRules
 from bot.scan.layers import LayerOrigin
+from bot.scan.pins import PinnedFile
 from bot.scan.report import ignore_reason
 from bot.scan.rules import ScanNotRun, scan_not_run
 from bot.scan.scans import Scanner
 from bot.scan.trivy import DbInfo, Trivy, TrivyError
 from bot.scan.vulnerabilities import Vulnerability
-from bot.text import split_lines
 
 
 @dataclass
@@ -39,7 +39,7 @@ class ScanRun:
     """(side, Dockerfile, layer DiffID) -> the instruction that made the layer."""
     db: DbInfo | None = None
     _db_failed: bool = False
-    _head_lines: dict[str, list[str]] = field(default_factory=dict)
+    _pinned: dict[str, PinnedFile] = field(default_factory=dict)
 
     def scanner(self) -> Scanner | None:
         """A scanner with the DB prepared (once per review); None, and a note, when there is no DB."""
@@ -69,12 +69,16 @@ class ScanRun:
                 self.ignored.append((vulnerability, ignore_reason(entry)))
         return kept
 
-    def head_lines(self, path: str) -> list[str]:
-        if path not in self._head_lines:
+    def pinned(self, path: str) -> PinnedFile:
+        """A head file's lines and dependency entries (read and parsed once per review)."""
+        if path not in self._pinned:
             changed = self.changes.file(path)
             text = changed.head_text if changed is not None else self.changes.tree.read(path)
-            self._head_lines[path] = split_lines(text or "")
-        return self._head_lines[path]
+            self._pinned[path] = PinnedFile.of(path, text or "")
+        return self._pinned[path]
+
+    def head_lines(self, path: str) -> list[str]:
+        return self.pinned(path).lines
 
     def placed(self, path: str, findings: list[Finding]) -> list[Finding]:
         """New by definition (the base had not the vulnerability); in the diff when their line is."""

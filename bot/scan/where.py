@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 from bot.changes import ChangeSet
 from bot.scan.layers import LayerOrigin
-from bot.scan.pins import pin_line
+from bot.scan.pins import PinnedFile
 from bot.scan.vulnerabilities import Vulnerability
-from bot.text import split_lines
 
 _MAX_INSTRUCTION = 60
 
@@ -22,7 +21,7 @@ class Where:
     changes: ChangeSet
     origins: dict[tuple[str, str, str], LayerOrigin] = field(default_factory=dict)
     side: str = "head"
-    _lines_of: dict[str, list[str]] = field(default_factory=dict)
+    _files: dict[str, PinnedFile] = field(default_factory=dict)
 
     @property
     def base(self) -> Where:
@@ -31,12 +30,8 @@ class Where:
     def __call__(self, vulnerability: Vulnerability) -> str:
         if vulnerability.dockerfile:
             return self._instruction(vulnerability)
-        line = pin_line(
-            self._lines(vulnerability.target),
-            vulnerability.package,
-            vulnerability.installed,
-            vulnerability.start_line,
-            vulnerability.end_line,
+        line = self._file(vulnerability.target).line_of(
+            vulnerability.package, vulnerability.installed, vulnerability.start_line, vulnerability.end_line
         )
         return f"{vulnerability.target}:{line}" if line else vulnerability.target
 
@@ -49,12 +44,12 @@ class Where:
             text = text[: _MAX_INSTRUCTION - 1] + "…"
         return f"{vulnerability.dockerfile}:{origin.line} `{text}`"
 
-    def _lines(self, path: str) -> list[str]:
-        if path not in self._lines_of:
+    def _file(self, path: str) -> PinnedFile:
+        if path not in self._files:
             changed = self.changes.file(path)
             if changed is not None:
                 text = changed.base_text if self.side == "base" else changed.head_text
             else:
                 text = self.changes.tree.read(path)
-            self._lines_of[path] = split_lines(text or "")
-        return self._lines_of[path]
+            self._files[path] = PinnedFile.of(path, text or "")
+        return self._files[path]

@@ -12,7 +12,7 @@ from bot.model import Finding, Review, Section, Severity, Verdict
 from bot.report.json_report import review_to_dict
 from bot.report.markdown import render_markdown
 from bot.suggestions import apply_suggestion
-from tests.scan.test_scans import CARGO_LOCK, PACKAGE_LOCK
+from tests.scan.test_scans import CARGO_LOCK, PACKAGE_LOCK, UV_LOCK
 from tests.support.gitrepo import GitRepoFactory, Repo, write_tree
 from tests.support.trivy import CountingTrivy, review_commits
 
@@ -225,3 +225,15 @@ def test_nothing_to_scan_runs_no_trivy(
     review = _review(repo, trivy_cache, counting_trivy.path)
     assert counting_trivy.calls() == []
     assert _scan(review).data["new_vulnerabilities"] == 0
+
+
+def test_a_uv_lock_finding_sits_on_the_changed_version_line(
+    make_repo: GitRepoFactory, trivy_cache: Path, trivy_binary: Path
+) -> None:
+    repo = make_repo(base={"uv.lock": UV_LOCK.replace('"5.3"', '"5.4"')}, head={"uv.lock": UV_LOCK})
+    review = _review(repo, trivy_cache, trivy_binary)
+    [finding] = _dh601(review)
+    assert (finding.line, finding.in_diff, finding.severity) == (17, True, Severity.CRITICAL)
+    assert finding.message.endswith(
+        "5.4 is the smallest version without known vulnerabilities: `uv lock --upgrade-package pyyaml==5.4`"
+    )

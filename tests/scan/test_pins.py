@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.scan.pins import command_bump, pin_line, requirement_bump
+from bot.scan.pins import PinnedFile, command_bump, pin_line, requirement_bump
 from bot.suggestions import apply_suggestion
 from bot.text import split_lines
 
@@ -43,8 +43,10 @@ def test_a_one_line_location_is_the_pin() -> None:
     assert pin_line(["flask==2.3.0", "requests==2.19.0"], "requests", "2.19.0", 2, 2) == 2
 
 
-def test_toml_locks_without_locations_are_searched_by_package_block() -> None:
-    assert pin_line(split_lines(UV_LOCK), "requests", "2.19.0", None, None) == 9
+def test_without_trivys_lines_the_dependency_parser_finds_the_entry_and_its_version_line() -> None:
+    assert PinnedFile.of("uv.lock", UV_LOCK).line_of("requests", "2.19.0", None, None) == 9
+    go_mod = "module x\n\ngo 1.21\n\nrequire (\n\tgolang.org/x/net v0.17.0\n\tgolang.org/x/text v0.3.7\n)\n"
+    assert PinnedFile.of("go.mod", go_mod).line_of("golang.org/x/text", "0.3.7", None, None) == 7
 
 
 def test_other_formats_are_searched_for_name_and_version() -> None:
