@@ -181,13 +181,17 @@ def trivy_env() -> dict[str, str]:
 
 
 def error_line(stderr: bytes) -> str:
-    """The reason Trivy gives, without its timestamp and log level."""
+    """The reason Trivy gives (its FATAL or last ERROR entry and the detail lines after it),
+    on one line, without timestamps and log levels."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    fatal = [line for line in lines if "\tFATAL\t" in line or "\tERROR\t" in line]
-    chosen = (fatal or lines or ["no error message"])[-1]
-    parts = chosen.split("\t")
-    reason = parts[-1] if len(parts) >= 3 else chosen
-    return reason.removeprefix("Fatal error").strip()[:500]
+    starts = [n for n, line in enumerate(lines) if "\tFATAL\t" in line or "\tERROR\t" in line]
+    if not starts:
+        return (lines or ["no error message"])[-1][:500]
+    first = starts[-1]
+    following = [line for line in lines[first + 1 :] if "\t" not in line]
+    parts = lines[first].split("\t")
+    reason = (parts[-1] if len(parts) >= 3 else lines[first]).removeprefix("Fatal error").strip()
+    return " ".join([reason, *(line.lstrip("* ") for line in following)])[:500]
 
 
 def find_trivy() -> Path | None:

@@ -126,3 +126,35 @@ def test_the_version_is_asked_once_per_binary(counting_trivy: CountingTrivy, tri
     counting_trivy.path.write_text(counting_trivy.path.read_text() + "\n")  # another binary at the same path
     open_trivy(settings, counting_trivy.path)
     assert sum("--version" in call["args"] for call in counting_trivy.calls()) == 2
+
+
+def test_error_line_keeps_the_detail_lines() -> None:
+    stderr = (
+        b"2024-01-01T00:00:00Z\tFATAL\tFatal error\tDB error: OCI repository error: 1 error occurred:\n"
+        b'\t* Get "https://localhost:1/v2/": connect: connection refused\n\n'
+    )
+    assert error_line(stderr) == (
+        'DB error: OCI repository error: 1 error occurred: Get "https://localhost:1/v2/": connect: connection refused'
+    )
+
+
+def test_a_stale_db_that_cannot_be_refreshed_is_used_and_said(
+    trivy_binary: Path, trivy_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    metadata = trivy_cache / "db" / "metadata.json"
+    stale = json.loads(metadata.read_text())
+    metadata.write_text(json.dumps({**stale, "NextUpdate": "2020-01-01T00:00:00Z"}))
+    monkeypatch.setenv("TRIVY_DB_REPOSITORY", "localhost:1/trivy-db")  # nothing listens there
+    trivy = open_trivy(TrivySettings(trivy_cache), trivy_binary)
+    db, notes = trivy.prepare_db()
+    assert db.updated_at == "2025-01-01T00:00:00Z"
+    [note] = notes
+    assert note.startswith("could not refresh the vulnerability DB (trivy image failed: ")
+    assert "connection refused" in note and note.endswith("used the one from 2025-01-01T00:00:00Z")
+
+
+def test_no_db_and_no_download_is_an_error(trivy_binary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIVY_DB_REPOSITORY", "localhost:1/trivy-db")
+    trivy = open_trivy(TrivySettings(tmp_path / "empty"), trivy_binary)
+    with pytest.raises(TrivyError, match=r"^no vulnerability DB: trivy image failed: .*connection refused"):
+        trivy.prepare_db()
