@@ -7,7 +7,7 @@ from dataclasses import replace
 from bot.scan.diff import diff_vulnerabilities
 from bot.scan.images import ImagePair, dockerfile_lines, dockerfile_text, image_pairs, origins_of
 from bot.scan.layers import LayerOrigin
-from bot.scan.pins import command_bump
+from bot.scan.pins import command_bump, normalise_name
 from bot.scan.rules import VulnerableInstruction, new_image_vulnerability
 from bot.scan.run import ScanRun
 from bot.scan.scans import Scanner
@@ -30,9 +30,16 @@ def scan_images(run: ScanRun, images: list[BuiltImage]) -> None:
         base, head = sides
         diff = diff_vulnerabilities(run.kept(base, record=False), run.kept(head, record=True))
         run.diff = run.diff + diff
-        for step in vulnerable_instructions(run, scanner, pair, diff.new, head):
+        for step in vulnerable_instructions(run, scanner, pair, _not_reported_yet(run, diff.new), head):
             findings = new_image_vulnerability.run(pair.dockerfile, step, None)
             run.findings.extend(run.placed(pair.dockerfile, [replace(f, severity=step.severity) for f in findings]))
+
+
+def _not_reported_yet(run: ScanRun, new: tuple[Vulnerability, ...]) -> tuple[Vulnerability, ...]:
+    """Without the language packages a changed dependency file already has a finding for (the
+    image installs them from it: the fix is in that file, not in the RUN line)."""
+    in_files = {(v.id, normalise_name(v.package), v.installed) for v in run.diff.new if not v.dockerfile}
+    return tuple(v for v in new if (v.id, normalise_name(v.package), v.installed) not in in_files)
 
 
 def _scan_pair(run: ScanRun, scanner: Scanner, pair: ImagePair) -> Sides | None:

@@ -182,3 +182,26 @@ def test_a_review_builds_the_images_then_scans_them(
     markdown = render_markdown(review)
     assert "Dockerfile:1 `FROM dockhand-test/debian:12.2`" in markdown
     assert "+RUN pip install flask==2.3.2 requests==2.32.4" in markdown
+
+
+def test_packages_installed_from_a_changed_requirements_file_are_reported_there_only(
+    docker_engine: DockerEngine,
+    debian_images: dict[str, str],
+    make_repo: GitRepoFactory,
+    trivy_cache: Path,
+    trivy_binary: Path,
+) -> None:
+    dockerfile = "FROM dockhand-test/debian:12.5\nCOPY requirements.txt /\nRUN pip install -r /requirements.txt\n"
+    repo = make_repo(
+        base={"Dockerfile": dockerfile, "requirements.txt": "requests==2.32.4\n"},
+        head={"Dockerfile": dockerfile, "requirements.txt": "requests==2.19.0\n"},
+    )
+    review = review_commits(
+        repo.path, repo.base, repo.head, build=True, trivy_cache_dir=trivy_cache, trivy=trivy_binary
+    )
+    assert {(f.rule, f.path, f.line) for f in review.findings if f.rule.startswith("DH60")} == {
+        ("DH601", "requirements.txt", 1)
+    }
+    scan = next(s for s in review.sections if s.key == "scan")
+    places = {v["where"] for v in scan.data["new"] if v["id"] == "CVE-2018-18074"}
+    assert places == {"requirements.txt:1", "Dockerfile:3 `RUN pip install -r /requirements.txt`"}

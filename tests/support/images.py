@@ -21,18 +21,23 @@ OS_RELEASE = (
 )
 
 FAKE_PIP = f"""#!/bin/sh
-# Installs nothing but the metadata of each name==version argument, as pip would leave it.
-for arg in "$@"; do
-  case "$arg" in
-    *==*)
-      name="${{arg%%==*}}"; version="${{arg##*==}}"
-      dir="/{SITE_PACKAGES}/$name-$version.dist-info"
-      mkdir -p "$dir"
-      printf 'Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\n' "$name" "$version" > "$dir/METADATA"
-      ;;
+# Installs nothing but the metadata of each name==version argument (or line of a -r file),
+# as pip would leave it.
+install() {{
+  name="${{1%%==*}}"; version="${{1##*==}}"
+  dir="/{SITE_PACKAGES}/$name-$version.dist-info"
+  mkdir -p "$dir"
+  printf 'Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\n' "$name" "$version" > "$dir/METADATA"
+}}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -r) shift; for spec in $(grep '==' "$1"); do install "$spec"; done ;;
+    *==*) install "$1" ;;
   esac
+  shift
 done
 """
+
 
 DebPackage = tuple[str, str, str]
 """(binary package, source package, version)."""
