@@ -5,13 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from bot.deps.rules import RULES as DEPENDENCY_RULES
+from bot.hardening.analyzer import hardening_regression
 from bot.image.rules import RULES as IMAGE_RULES
+from bot.lint.compose import RULES as COMPOSE_RULES
 from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
+from bot.lint.dockerignore import RULES as DOCKERIGNORE_RULES
 from bot.rule import Rule
 from bot.scan.misconfig import check_codes
 from bot.scan.rules import RULES as SCAN_RULES
 
-ALL_RULES: tuple[Rule[Any, Any], ...] = (*DOCKERFILE_RULES, *IMAGE_RULES, *DEPENDENCY_RULES, *SCAN_RULES)
+ALL_RULES: tuple[Rule[Any, Any], ...] = (
+    *DOCKERFILE_RULES,
+    hardening_regression,
+    *COMPOSE_RULES,
+    *DOCKERIGNORE_RULES,
+    *DEPENDENCY_RULES,
+    *IMAGE_RULES,
+    *SCAN_RULES,
+)
 
 
 def rules_by_id() -> dict[str, Rule[Any, Any]]:

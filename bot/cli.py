@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_scan_options(demo)
     demo.set_defaults(handler=_demo)
 
+    action = commands.add_parser("action", help="run as the GitHub Action (reads GITHUB_* and INPUT_* variables)")
+    action.set_defaults(handler=_action)
+
+    publish = commands.add_parser("publish", help="publish a review JSON to a pull request (fork-safe workflows)")
+    publish.add_argument("--from", dest="source", type=Path, required=True, help="the review JSON (--format json)")
+    publish.add_argument("--pr", type=int, help="pull request number (default: from the workflow_run event)")
+    publish.set_defaults(handler=_publish)
+
     rules = commands.add_parser("rules", help="list every rule (id, severity, summary)")
     rules.add_argument("--docs", action="store_true", help="print the full rule documentation (docs/rules.md)")
     rules.set_defaults(handler=_rules)
@@ -130,12 +139,22 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def review_repository(
-    path: Path, base: str | None, head: str | None, config_path: Path | None, options: ReviewOptions
+    path: Path,
+    base: str | None,
+    head: str | None,
+    config_path: Path | None,
+    options: ReviewOptions,
+    config_from: str | None = None,
 ) -> Review:
-    """The whole local review: git -> ChangeSet -> analyzers -> Review."""
+    """The whole local review: git -> ChangeSet -> analyzers -> Review.
+
+    `config_from`: the commit to read the config file from (default: the head); the action
+    reads the base's under pull_request_target, so a pull request cannot relax its own policy.
+    """
     repo = GitRepo.open(path)
     commits = resolve_range(repo, base, head)
-    config = load_config(HeadTree(repo, commits.head), config_path, rule_codes())
+    config_commit = repo.resolve_commit(config_from) if config_from else commits.head
+    config = load_config(HeadTree(repo, config_commit), config_path, rule_codes())
     changes = build_changeset(repo, commits, config.max_file_bytes)
     return run_review(changes, config, options)
 
@@ -154,6 +173,18 @@ def _demo(args: argparse.Namespace) -> int:
         else:
             remove_demo_repository(root)
     return EXIT_PASS
+
+
+def _action(args: argparse.Namespace) -> int:
+    from bot.github.action import run_action
+
+    return run_action(os.environ)
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from bot.github.fork import run_publish
+
+    return run_publish(os.environ, args.source, args.pr)
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ def rules_markdown() -> str:
         "",
         "Switch a rule off for one line with `# dockhand ignore=<id> <reason>` on the line above it,",
         "for a whole file with `# dockhand global ignore=<id> <reason>`, or everywhere in the config",
-        "file (`rules.disable`). hadolint's codes (`# hadolint ignore=DL3008`) are understood too.",
+        "file (`rules.disable`). hadolint's codes (`# hadolint ignore=DL3015`) are understood too.",
         "",
         rules_table(),
         "",

@@ -116,6 +116,24 @@ class GitRepo:
                 result.setdefault(path, set()).update(lines)
         return result
 
+    def hunks(self, base: str, head: str, paths: Sequence[str], context: int = 3) -> dict[str, list[tuple[int, int]]]:
+        """New-side line ranges of the diff's hunks with `context` lines (GitHub shows 3)."""
+        result: dict[str, list[tuple[int, int]]] = {}
+        for chunk in _chunks(paths, 200):
+            out = self.run(
+                ["diff", f"-U{context}", "-M", "--no-color", "--no-ext-diff", "--no-textconv", base, head, "--", *chunk]
+            )
+            for path, ranges in parse_hunks(out).items():
+                result.setdefault(path, []).extend(ranges)
+        return result
+
+    def has_commit(self, sha: str) -> bool:
+        return self.try_run(["cat-file", "-e", f"{sha}^{{commit}}"]) is not None
+
+    def fetch(self, remote: str, refspecs: Sequence[str], extra: Sequence[str] = ()) -> None:
+        """`git fetch` without tags or submodules; raises GitError with git's last line."""
+        self.run(["fetch", "--quiet", "--no-tags", "--no-recurse-submodules", *extra, remote, *refspecs])
+
     def tree(self, commit: str) -> list[TreeEntry]:
         out = self.run(["ls-tree", "-r", "-z", "--full-tree", commit])
         entries = []
@@ -229,7 +247,20 @@ def unquote_path(text: str) -> str:
 
 def parse_added_lines(patch: bytes) -> dict[str, set[int]]:
     """From `git diff -U0` output: for each new-side path, the line numbers it adds."""
-    result: dict[str, set[int]] = {}
+    return {
+        path: {line for start, end in ranges for line in range(start, end + 1)}
+        for path, ranges in parse_hunks(patch).items()
+    }
+
+
+def parse_hunks(patch: bytes) -> dict[str, list[tuple[int, int]]]:
+    """From `git diff` output: for each new-side path, the new-side line range of each hunk.
+
+    A range is (first, last), inclusive; a hunk that only deletes has no new-side lines and
+    gives no range. With `-U0` the ranges are the added lines; with context they are the lines
+    a review comment may be placed on.
+    """
+    result: dict[str, list[tuple[int, int]]] = {}
     current: str | None = None
     for raw in patch.split(b"\n"):
         if raw.startswith(b"+++ "):
@@ -237,13 +268,22 @@ def parse_added_lines(patch: bytes) -> dict[str, set[int]]:
             target = unquote_path(name.decode("utf-8", errors="surrogateescape"))
             current = None if target == "/dev/null" else target[2:]
             if current is not None:
-                result.setdefault(current, set())
+                result.setdefault(current, [])
         elif raw.startswith(b"@@ ") and current is not None:
-            new_range = raw.split(b" ")[2]  # +start[,count]
-            start_text, _, count_text = new_range[1:].decode().partition(",")
-            start, count = int(start_text), int(count_text) if count_text else 1
-            result[current].update(range(start, start + count))
+            hunk = hunk_new_range(raw.decode("utf-8", errors="replace"))
+            if hunk is not None:
+                result[current].append(hunk)
     return result
+
+
+def hunk_new_range(header: str) -> tuple[int, int] | None:
+    """`@@ -a,b +c,d @@ ...` -> (c, c + d - 1), or None when the hunk has no new-side lines."""
+    parts = header.split(" ")
+    if len(parts) < 3 or not parts[2].startswith("+"):
+        return None
+    start_text, _, count_text = parts[2][1:].partition(",")
+    start, count = int(start_text), int(count_text) if count_text else 1
+    return (start, start + count - 1) if count > 0 else None
 
 
 def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:

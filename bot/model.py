@@ -72,6 +72,10 @@ class Finding:
     """False when the same finding already exists on the base side (pre-existing)."""
     fingerprint: str = ""
     """Stable across runs and line moves: rule, path and the normalised text of the line."""
+    column: int | None = None
+    """1-based column on `line`, when the tool that found it knows (ShellCheck does)."""
+    redundant_with: tuple[str, ...] = ()
+    """Rules whose new finding in the same file says the same; the pipeline drops this one then."""
 
     @property
     def counts_for_policy(self) -> bool:

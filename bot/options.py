@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.image.settings import SizeBudget
 from bot.model import Severity
 
 
@@ -16,10 +17,17 @@ class ReviewOptions:
     """Scan with Trivy (when the scan analyzer is present and trivy is installed)."""
     fail_on: Severity | None = None
     """Overrides the config file's `fail-on` when set."""
+    build_required: bool = False
+    """`build: true` in the action: a build that cannot run (no Docker engine) is an error in the
+    report, not a note. `build: auto` leaves it a note."""
+    scan_required: bool = False
+    """`scan: true` in the action: a scan that cannot run (no Trivy, no DB) is an error, not a note."""
+    size_budget: SizeBudget | None = None
+    """The action's `size-budget` input: its limits beat the config file's `image.budget`."""
+    trivy_cache_dir: Path | None = None
+    """Trivy's `--cache-dir` (the action's `trivy-cache-dir` input, `--trivy-cache-dir`); beats the config file's."""
     keep_images: bool = False
     """Keep the images built for the review (tagged `dockhand-review:...`) instead of removing them."""
-    trivy_cache_dir: Path | None = None
-    """Overrides the config file's `trivy-cache-dir` when set."""
     offline: bool = False
     """Never download anything (also when the config file does not say `offline: true`)."""
     trivy: Path | None = None

@@ -9,8 +9,11 @@ from bot.catalog import rule_codes
 from bot.changes import ChangeSet
 from bot.config import Config
 from bot.deps.analyzer import analyze_dependencies
+from bot.hardening.analyzer import analyze_hardening
 from bot.image.analyzer import analyze_images
+from bot.lint.compose.analyzer import analyze_compose
 from bot.lint.dockerfile.analyzer import analyze_dockerfiles
+from bot.lint.dockerignore.analyzer import analyze_dockerignore
 from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
 from bot.options import ReviewOptions
 from bot.policy import decide
@@ -25,7 +28,10 @@ Analyzer = Callable[[ChangeSet, Config, ReviewOptions, Workspace], Section]
 ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
     ("image", "Images", analyze_images),  # first: later analyzers read the built images' config
     ("dockerfile", "Dockerfiles", analyze_dockerfiles),
+    ("compose", "Compose files", analyze_compose),
+    ("dockerignore", ".dockerignore and build contexts", analyze_dockerignore),
     ("dependencies", "Dependency changes", analyze_dependencies),
+    ("hardening", "Hardening checklist", analyze_hardening),  # after the images: their config decides rows
     ("scan", "Vulnerabilities", analyze_vulnerabilities),
 )
 
@@ -44,12 +50,15 @@ def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None
             suppressed.extend(switched_off)
     finally:
         workspace.close()
+    sections = _without_redundant(sections, suppressed)
     findings = sorted((f for s in sections for f in s.findings), key=Finding.sort_key)
     fail_on = options.fail_on or config.fail_on
     verdict, reason = decide(findings, fail_on)
     notes = list(changes.notes)
     if ignored:
         notes.append(f"{ignored} changed file(s) skipped by ignore-paths in {config.source}")
+    if config.hadolint_source:
+        notes.append(f"settings from {config.hadolint_source} applied (ignored rules, overrides, trusted registries)")
     return Review(
         base=changes.base,
         head=changes.head,
@@ -62,6 +71,18 @@ def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None
         notes=tuple(notes),
         suppressed=tuple(suppressed),
     )
+
+
+def _without_redundant(sections: list[Section], suppressed: list[Suppressed]) -> list[Section]:
+    """Drop findings that only repeat what another rule's new finding in the same file says
+    (or what an ignore comment already decided about)."""
+    reported = {(f.path, f.rule) for s in sections for f in s.findings if f.counts_for_policy}
+    reported |= {(item.finding.path, item.finding.rule) for item in suppressed}
+
+    def redundant(finding: Finding) -> bool:
+        return any((finding.path, rule) in reported for rule in finding.redundant_with)
+
+    return [replace(s, findings=tuple(f for f in s.findings if not redundant(f))) for s in sections]
 
 
 def _without_ignored(changes: ChangeSet, config: Config) -> tuple[ChangeSet, int]:

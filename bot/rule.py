@@ -45,6 +45,8 @@ class Hit:
     suggestion: Suggestion | None = None
     severity: Severity | None = None
     """When set, overrides the rule's severity for this hit (a rule whose severity is configurable)."""
+    redundant_with: tuple[str, ...] = ()
+    """Rules whose new finding in the same file already says this; the pipeline then drops it."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Rule(Generic[Subject, Context]):
             message=hit.message,
             suggestion=hit.suggestion,
             docs=self.url,
+            redundant_with=hit.redundant_with,
         )
 
     def run(self, path: str, subject: Subject, context: Context) -> list[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.catalog import ALL_RULES
+from bot.catalog import ALL_RULES, rule_codes
 from bot.docs import readme_with_rules, rules_markdown
 from bot.rule import DOC_PARTS
 
@@ -33,3 +33,9 @@ def test_readme_rule_table_is_up_to_date() -> None:
     assert readme == readme_with_rules(readme), "the README's rule table is stale: run `python -m bot.docs`"
     for rule in ALL_RULES:
         assert f"[{rule.id}](docs/rules.md#{rule.anchor})" in readme
+
+
+def test_hadolint_codes_map_to_exactly_one_rule() -> None:
+    aliases = [alias for rule in ALL_RULES for alias in rule.aliases]
+    assert len(aliases) == len(set(aliases))
+    assert rule_codes()["DL3015"] == "DH103" and rule_codes()["DL3002"] == "DH101"

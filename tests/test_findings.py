@@ -32,17 +32,17 @@ def test_fingerprint_survives_line_moves() -> None:
 
 def test_policy_counts_only_what_the_change_touched_or_introduced() -> None:
     old = Finding("R1", Severity.CRITICAL, "f", 1, 1, "m", in_diff=False, new=False)
-    assert decide([old], Severity.HIGH) == (Verdict.PASS, "no new findings in this change")
+    assert decide([old], Severity.HIGH) == (Verdict.PASS, "no release blockers and no new findings in this change")
     touched = Finding("R1", Severity.HIGH, "f", 1, 1, "m", in_diff=True, new=False)
     verdict, reason = decide([old, touched], Severity.HIGH)
     assert verdict is Verdict.FAIL
-    assert reason == "1 high finding at or above high in this change"
+    assert reason == "1 release blocker (high or above) in this change: R1 at f:1"
     low = Finding("R2", Severity.LOW, "f", 1, 1, "m", in_diff=True)
     assert decide([low], Severity.HIGH)[0] is Verdict.WARN
     assert decide([low], Severity.LOW)[0] is Verdict.FAIL
     info = Finding("R3", Severity.INFO, "f", 1, 1, "m", in_diff=True)
     assert decide([info], Severity.HIGH)[0] is Verdict.PASS
-    assert decide([info], Severity.HIGH)[1] == "only informational findings in this change"
+    assert decide([info], Severity.HIGH)[1] == "no release blockers, only informational findings in this change"
     assert decide([], Severity.HIGH) == (Verdict.PASS, "no findings")
 
 

@@ -34,6 +34,7 @@ _BASE_SIDE_RULES = ("DH500", "DH503")
 def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
     if not options.build:
         return _section(notes=["image builds skipped (--no-build)"])
+    config = _with_budget(config, options)
     repo = GitRepo(changes.repo_path)
     base_tree = HeadTree(repo, changes.base, changes.tree.max_bytes)
     discovery = discover(Repository.of(repo, changes, base_tree), config.image)
@@ -43,7 +44,7 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     engine = connect()
     if isinstance(engine, str):
         names = ", ".join(t.label for t in discovery.targets)
-        return _section(notes=[*notes, f"images not built ({names}): {engine}"])
+        return _section(notes=[*notes, f"images not built ({names}): {engine}"], unavailable=engine)
     notes.append(_builder_note(engine.buildx, engine.server_version))
     session = BuildSession(engine, config.image, workspace, options.keep_images, LayerCache(default_cache_dir()))
     try:
@@ -62,9 +63,27 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     return _section(findings, results, notes)
 
 
+def _with_budget(config: Config, options: ReviewOptions) -> Config:
+    """The action's `size-budget` limits, with the config file's size kind and severity."""
+    if options.size_budget is None:
+        return config
+    limits = options.size_budget
+    budget = replace(
+        config.image.budget,
+        max_growth_bytes=limits.max_growth_bytes,
+        max_growth_percent=limits.max_growth_percent,
+        max_size_bytes=limits.max_size_bytes,
+    )
+    return replace(config, image=replace(config.image, budget=budget))
+
+
 def _section(
-    findings: list[Finding] | None = None, results: list[ImageResult] | None = None, notes: list[str] | None = None
+    findings: list[Finding] | None = None,
+    results: list[ImageResult] | None = None,
+    notes: list[str] | None = None,
+    unavailable: str | None = None,
 ) -> Section:
+    """`data.unavailable`: why images that should be built were not (no docker, no engine)."""
     results = results or []
     return Section(
         key=KEY,
@@ -72,7 +91,11 @@ def _section(
         findings=tuple(findings or ()),
         tables=tuple(table for result in results for table in image_tables(result)),
         notes=tuple(notes or ()),
-        data={"size_delta_bytes": total_delta(results), "images": [image_data(result) for result in results]},
+        data={
+            "size_delta_bytes": total_delta(results),
+            "images": [image_data(result) for result in results],
+            **({"unavailable": unavailable} if unavailable else {}),
+        },
     )
 
 

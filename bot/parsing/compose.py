@@ -48,6 +48,8 @@ _JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}")
 _REMOTE_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 _ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
 _MAX_PORT_RANGE = 1024
+_DUPLICATE_KEY = re.compile(r'duplicate key "([^"]{0,200})"')
+_QUOTED_VALUE = re.compile(r'"[^"]{12,}"')
 
 
 @dataclass(frozen=True)
@@ -342,8 +344,7 @@ def _load(text: str, limits: ComposeLimits, *, allow_duplicate_keys: bool) -> _L
         return result
     for document in documents:
         if not isinstance(document, dict):
-            line = 1
-            result.problems.append(ComposeProblem(line, "the top level of a Compose file must be a mapping", "schema"))
+            result.problems.append(ComposeProblem(1, "the top level of a Compose file must be a mapping", "schema"))
             return result
     result.data = _merge_documents(documents)
     return result
@@ -393,12 +394,14 @@ def _mark_line(error: MarkedYAMLError) -> int:
 
 
 def _yaml_message(error: MarkedYAMLError) -> str:
-    problem = str(error.problem or error.context or "invalid YAML").strip()
-    if "'\\t'" in problem or "\\t" in problem:
+    """The parser's complaint, without any value from the file (a duplicated key's value may be a secret)."""
+    problem = str(error.problem or error.context or "invalid YAML").strip().splitlines()[0]
+    if "\\t" in problem or "'\t'" in problem:
         return "not valid YAML: a tab character where YAML allows only spaces for indentation"
-    if "duplicate key" in problem:
-        return f"not valid YAML: {problem.splitlines()[0]}"
-    return f"not valid YAML: {problem.splitlines()[0]}"
+    duplicate = _DUPLICATE_KEY.search(problem)
+    if duplicate:
+        return f"not valid YAML: the key `{duplicate.group(1)}` appears twice in the same mapping"
+    return f"not valid YAML: {_QUOTED_VALUE.sub('...', problem)}"
 
 
 def _depth_message(limits: ComposeLimits) -> str:
@@ -542,7 +545,7 @@ def _mounts(service: Service) -> Iterator[Mount]:
 
 def parse_volume(text: str, line: int = 0) -> Mount:
     """Short syntax `[SOURCE:]TARGET[:MODE]`; Windows drive letters stay in the source."""
-    parts = text.split(":")
+    parts = _split_colons(text)
     if len(parts) >= 2 and len(parts[0]) == 1 and parts[0].isalpha() and parts[1].startswith(("\\", "/")):
         parts = [f"{parts[0]}:{parts[1]}", *parts[2:]]
     if len(parts) == 1:

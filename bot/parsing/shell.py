@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from functools import cached_property
 
 SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "\n", ";;", "|&"})
 _WRAPPERS = frozenset({"sudo", "env", "exec", "command", "nice", "nohup", "time", "xargs"})
@@ -29,7 +29,7 @@ class Command:
     """The operator that joins this command to the previous one ("&&", "|", ";" ...)."""
     after: str = ""
 
-    @property
+    @cached_property
     def argv(self) -> tuple[str, ...]:
         """The words from the program on: leading `VAR=x`, sudo, env ... removed."""
         words = list(self.words)
@@ -45,18 +45,30 @@ class Command:
                 break
         return tuple(words)
 
-    @property
+    @cached_property
     def program(self) -> str:
         argv = self.argv
-        return PurePosixPath(argv[0]).name if argv else ""
+        return argv[0].rpartition("/")[2] if argv else ""
 
     @property
     def args(self) -> tuple[str, ...]:
         return self.argv[1:]
 
-    @property
+    @cached_property
     def positional(self) -> tuple[str, ...]:
         return tuple(arg for arg in self.args if not arg.startswith("-"))
+
+    def operands(self, takes_value: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """Positional arguments, skipping the values of options in `takes_value` (`-o X`, `--virtual X`)."""
+        found: list[str] = []
+        args = iter(self.args)
+        for arg in args:
+            if arg.startswith("-") and len(arg) > 1:
+                if arg in takes_value:
+                    next(args, None)
+                continue
+            found.append(arg)
+        return tuple(found)
 
     def is_(self, program: str, *subcommand: str) -> bool:
         """`is_("apt-get", "install")`: the program, and the subcommand as its first positional."""

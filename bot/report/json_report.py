@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bot import __version__
-from bot.model import Finding, Review
+from bot.model import Finding, Review, Section
 
 JSON_VERSION = 1
 
@@ -19,6 +19,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "path": finding.path,
         "line": finding.line,
         "end_line": finding.end_line,
+        "column": finding.column,
         "in_diff": finding.in_diff,
         "new": finding.new,
         "message": finding.message,
@@ -47,11 +48,30 @@ def review_to_dict(review: Review) -> dict[str, Any]:
             for f in review.files
         ],
         "sections": {
-            section.key: {"title": section.title, "notes": list(section.notes), **section.data}
+            section.key: {**section.data, "title": section.title, "notes": list(section.notes), **_tables(section)}
             for section in review.sections
         },
         "suppressed": [{**finding_to_dict(item.finding), "reason": item.reason} for item in review.suppressed],
         "notes": list(review.notes),
+    }
+
+
+def _tables(section: Section) -> dict[str, Any]:
+    """`tables` (reserved in every section): what the markdown report shows, for `dockhand publish`."""
+    if not section.tables:
+        return {}
+    return {
+        "tables": [
+            {
+                "title": t.title,
+                "headers": list(t.headers),
+                "rows": [list(row) for row in t.rows],
+                "path": t.path,
+                "collapsed": t.collapsed,
+                "note": t.note,
+            }
+            for t in section.tables
+        ]
     }
 
 

@@ -129,7 +129,7 @@ def _suggestions(findings: list[Finding]) -> str:
             if suggestion.start == suggestion.end
             else f"lines {suggestion.start}–{suggestion.end}"
         )
-        diff = [f"-{line}" for line in suggestion.original.split("\n")]
+        diff = [f"-{line}" for line in suggestion.original.split("\n")] if suggestion.original else []
         diff += [f"+{line}" for line in suggestion.replacement.split("\n")]
         parts.append(f"**{escape.text(finding.rule)}**, {lines}:\n\n{escape.fenced(chr(10).join(diff), 'diff')}")
     parts.append("</details>")
@@ -192,3 +192,22 @@ def _notes(review: Review) -> str:
 
 def _footer(review: Review) -> str:
     return f"<sub>dockhand {__version__} · [rules]({DOCS_URL})</sub>"
+
+
+def render_compact(review: Review, shown: list[Finding], note: str) -> str:
+    """The verdict, the summary and only the `shown` findings, in one table, then `note`.
+
+    For places with a size limit (a PR comment, a check run's summary); `note` is dockhand's own
+    markdown saying what was left out and where the full report is.
+    """
+    rows = ["| Where | Severity | Rule | Finding |", "|---|---|---|---|"]
+    for finding in shown:
+        where = escape.code(f"{finding.path}:{finding.line}" if finding.line else finding.path)
+        extra = "" if finding.counts_for_policy else " _(pre-existing)_"
+        rows.append(
+            f"| {where} | {severity_label(finding.severity)} | {rule_link(finding)} | "
+            f"{escape.message(finding.message)}{extra} |"
+        )
+    table = "\n".join(rows) if shown else ""
+    blocks = [MARKER, _verdict(review), _summary(review), table, note, _footer(review)]
+    return "\n\n".join(block for block in blocks if block) + "\n"

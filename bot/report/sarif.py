@@ -71,6 +71,8 @@ def _rule(rule_id: str) -> dict[str, Any]:
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     start = finding.line or 1
     region = {"startLine": start, "endLine": max(finding.end_line or start, start)}
+    if finding.column is not None:
+        region["startColumn"] = finding.column
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,

@@ -53,7 +53,7 @@ def analyze_vulnerabilities(
         trivy = open_trivy(settings, options.trivy)
     except TrivyError as error:
         reason = f"not scanned: {error}"
-        return _empty(changes, [*notes, reason], scan_required_findings(config, reason))
+        return _empty(changes, [*notes, reason], scan_required_findings(config, reason), unavailable=str(error))
     ignores = load_ignores(changes.tree.read, datetime.date.today())
     run = ScanRun(changes, config, trivy, ResultCache.in_trivy_cache(settings.cache_dir), ignores)
     run.notes.extend([*notes, *ignores.notes])
@@ -78,8 +78,10 @@ def scan_settings(config: Config, options: ReviewOptions) -> TrivySettings:
     )
 
 
-def _empty(changes: ChangeSet, notes: list[str], findings: Sequence[Finding] = ()) -> Section:
+def _empty(changes: ChangeSet, notes: list[str], findings: Sequence[Finding] = (), *, unavailable: str = "") -> Section:
     data = {**diff_data(EMPTY_DIFF, Where(changes)), "ignored_vulnerabilities": 0, "scanned": []}
+    if unavailable:
+        data["unavailable"] = unavailable
     return Section(KEY, TITLE, tuple(findings), (), tuple(dict.fromkeys(notes)), data)
 
 
@@ -104,6 +106,8 @@ def _section(run: ScanRun) -> Section:
     }
     if run.db is not None:
         data["db_updated_at"] = run.db.updated_at
+    if run.unavailable:
+        data["unavailable"] = run.unavailable
     return Section(KEY, TITLE, tuple(run.findings), tuple(tables), tuple(dict.fromkeys(run.notes)), data)
 
 

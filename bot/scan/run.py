@@ -38,6 +38,8 @@ class ScanRun:
     origins: dict[tuple[str, str, str], LayerOrigin] = field(default_factory=dict)
     """(side, Dockerfile, layer DiffID) -> the instruction that made the layer."""
     db: DbInfo | None = None
+    unavailable: str = ""
+    """Why (part of) the scan could not run: `data.unavailable`, which `scan: true` in the action fails on."""
     _db_failed: bool = False
     _pinned: dict[str, PinnedFile] = field(default_factory=dict)
 
@@ -55,6 +57,7 @@ class ScanRun:
 
     def could_not_scan(self, reason: str) -> None:
         self.notes.append(reason)
+        self.unavailable = self.unavailable or reason
         self.findings.extend(scan_required_findings(self.config, reason))
 
     def kept(self, vulnerabilities: tuple[Vulnerability, ...], *, record: bool) -> list[Vulnerability]:

@@ -195,7 +195,11 @@ def error_line(stderr: bytes) -> str:
 
 
 def find_trivy() -> Path | None:
-    """The wheel's trivy next to the Python interpreter first, then PATH."""
+    """DOCKHAND_TRIVY when set (a path), else the wheel's trivy next to the Python interpreter,
+    else PATH."""
+    chosen = os.environ.get("DOCKHAND_TRIVY")
+    if chosen:
+        return Path(chosen).expanduser()
     scripts = Path(sysconfig.get_path("scripts"))
     for name in ("trivy", "trivy.exe"):
         candidate = scripts / name

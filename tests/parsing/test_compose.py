@@ -144,7 +144,7 @@ def test_several_documents_merge_in_order() -> None:
     ("text", "line", "words"),
     [
         ("services:\n  web:\n\timage: nginx\n", 3, "tab character"),
-        ("services:\n  web:\n    image: nginx\n    image: httpd\n", 4, "duplicate key"),
+        ("services:\n  web:\n    image: nginx\n    image: httpd\n", 4, "appears twice"),
         ("services:\n  web:\n    image: [nginx\n", 4, "not valid YAML"),
         ("services:\n  web:\n    imagee: nginx\n", 3, "did you mean 'image'"),
         ("services:\n  web:\n    ports: 80\n", 3, "must be a list"),

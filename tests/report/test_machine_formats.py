@@ -23,6 +23,7 @@ def test_json_contract_version_1() -> None:
         "path": "Dockerfile",
         "line": 3,
         "end_line": 3,
+        "column": None,
         "in_diff": True,
         "new": True,
         "message": "CMD in shell form: `/bin/sh` becomes PID 1",

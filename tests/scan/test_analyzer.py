@@ -168,6 +168,7 @@ def test_missing_trivy_is_a_note_and_the_rest_of_the_review_goes_on(
     scan = _scan(review)
     assert scan.findings == ()
     assert scan.notes[0].startswith("not scanned: cannot run ")
+    assert scan.data["unavailable"].startswith("cannot run ")  # what the action's `scan: true` fails on
     assert "DH101" in {f.rule for f in review.findings}  # the Dockerfile was still linted
     assert review.verdict is Verdict.FAIL
 
@@ -189,6 +190,7 @@ def test_offline_without_a_db_is_a_note(make_repo: GitRepoFactory, tmp_path: Pat
     repo = make_repo(base={"requirements.txt": "a==1\n"}, head={"requirements.txt": "a==2\n"})
     review = _review(repo, tmp_path / "empty", trivy_binary)
     assert any("no Trivy vulnerability DB" in note for note in _scan(review).notes)
+    assert "no Trivy vulnerability DB" in _scan(review).data["unavailable"]
 
 
 def test_trivyignore_and_ignore_unfixed_leave_vulnerabilities_out_and_say_why(

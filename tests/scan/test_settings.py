@@ -10,6 +10,7 @@ import pytest
 from bot.catalog import rule_codes
 from bot.cli import main
 from bot.config import Config, ConfigError, parse_config
+from bot.github.inputs import ActionInputs
 from bot.options import ReviewOptions
 from bot.scan.analyzer import scan_settings
 from tests.support.gitrepo import GitRepoFactory
@@ -66,3 +67,8 @@ def test_review_with_trivy_cache_dir_and_offline(
     scans = [call["args"] for call in counting_trivy.calls() if call["args"][0] != "--version"]
     assert scans and all(args[args.index("--cache-dir") + 1] == str(trivy_cache) for args in scans)
     assert not any("--download-db-only" in c["args"] for c in counting_trivy.calls())
+
+
+def test_the_actions_offline_input(tmp_path: Path) -> None:
+    assert ActionInputs.from_environ({"INPUT_OFFLINE": "true"}).offline is True
+    assert ActionInputs.from_environ({}).offline is False

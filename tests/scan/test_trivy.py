@@ -158,3 +158,8 @@ def test_no_db_and_no_download_is_an_error(trivy_binary: Path, tmp_path: Path, m
     trivy = open_trivy(TrivySettings(tmp_path / "empty"), trivy_binary)
     with pytest.raises(TrivyError, match=r"^no vulnerability DB: trivy image failed: .*connection refused"):
         trivy.prepare_db()
+
+
+def test_dockhand_trivy_chooses_the_binary(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DOCKHAND_TRIVY", str(tmp_path / "trivy"))
+    assert find_trivy() == tmp_path / "trivy"

@@ -14,16 +14,18 @@ def dockerfile(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
-def lint(text: str, rule: str | None = None, context: LintContext | None = None) -> list[Finding]:
-    _, findings = lint_dockerfile("Dockerfile", dockerfile(text), context or LintContext())
+def lint(
+    text: str, rule: str | None = None, context: LintContext | None = None, path: str = "Dockerfile"
+) -> list[Finding]:
+    _, findings = lint_dockerfile(path, dockerfile(text), context or LintContext())
     return [f for f in findings if rule is None or f.rule == rule]
 
 
-def fixed(text: str, rule: str, context: LintContext | None = None) -> str:
+def fixed(text: str, rule: str, context: LintContext | None = None, path: str = "Dockerfile") -> str:
     """Apply the rule's suggestions one by one (re-linting between) until none is left."""
     current = dockerfile(text)
     for _ in range(10):
-        with_fix = [f for f in lint(current, rule, context) if f.suggestion is not None]
+        with_fix = [f for f in lint(current, rule, context, path) if f.suggestion is not None]
         if not with_fix:
             return current
         suggestion = with_fix[0].suggestion

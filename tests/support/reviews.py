@@ -44,7 +44,7 @@ def sample_review(
         sections=(section,),
         findings=tuple(findings),
         verdict=verdict,
-        reason="1 medium finding below the high threshold in this change",
+        reason="no release blockers; 1 finding (1 medium) below high to review before merging",
         fail_on=Severity.HIGH,
         suppressed=suppressed,
     )

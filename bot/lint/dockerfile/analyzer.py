@@ -1,13 +1,24 @@
-"""The Dockerfile analyzer: lint every changed Dockerfile, base and head, into one Section."""
+"""The Dockerfile analyzer: lint every changed Dockerfile, base and head, into one Section.
+
+The rules run per file; ShellCheck runs once for every shell snippet of every file of the
+review (base and head sides included), in one process.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from bot import secrets
 from bot.changes import ChangedFile, ChangeSet
 from bot.config import Config
 from bot.filekinds import Family
 from bot.findings import place
 from bot.lint.context import LintContext
 from bot.lint.dockerfile import RULES
+from bot.lint.dockerfile.credentials import secret_values
+from bot.lint.dockerfile.shellcheck import check_snippets
+from bot.lint.dockerfile.snippets import Snippet, shell_snippets
 from bot.lint.dockerfile.syntax import dockerfile_syntax
 from bot.model import Finding, Section
 from bot.options import ReviewOptions
@@ -16,8 +27,15 @@ from bot.suggestions import merge_overlapping
 from bot.workspace import Workspace
 
 
+@dataclass(frozen=True)
+class LintedFile:
+    path: str
+    dockerfile: Dockerfile
+    findings: list[Finding]
+
+
 def lint_dockerfile(path: str, text: str, context: LintContext) -> tuple[Dockerfile, list[Finding]]:
-    """Parse and lint one Dockerfile; a file that does not parse gets only DH100."""
+    """Parse and lint one Dockerfile with dockhand's rules; a file that does not parse gets only DH100."""
     dockerfile = parse_dockerfile(path, text)
     if dockerfile.errors:
         return dockerfile, dockerfile_syntax.run(path, dockerfile, context)
@@ -27,6 +45,44 @@ def lint_dockerfile(path: str, text: str, context: LintContext) -> tuple[Dockerf
             findings, text, lambda again: _run_rules(path, parse_dockerfile(path, again), context)
         )
     return dockerfile, findings
+
+
+def lint_dockerfiles(
+    files: Sequence[tuple[str, str]], context: LintContext, *, shellcheck: bool = True
+) -> tuple[list[LintedFile], list[str]]:
+    """Lint `(path, text)` pairs: the rules per file, then ShellCheck once over all of them."""
+    linted = [LintedFile(path, *lint_dockerfile(path, text, context)) for path, text in files]
+    notes: list[str] = []
+    if shellcheck:
+        pairs: list[tuple[str, Snippet]] = []
+        owners: list[int] = []
+        for index, item in enumerate(linted):
+            if not item.dockerfile.errors:
+                for snippet in shell_snippets(item.dockerfile):
+                    pairs.append((item.path, snippet))
+                    owners.append(index)
+        run = check_snippets(pairs)
+        for owner, found in zip(owners, run.findings, strict=True):
+            linted[owner].findings.extend(found)
+        notes.extend(run.notes)
+    return [replace(item, findings=redact(item.dockerfile, item.findings)) for item in linted], notes
+
+
+def redact(dockerfile: Dockerfile, findings: list[Finding]) -> list[Finding]:
+    """Mask credential values in messages and suggestions; drop a suggestion that would repeat one."""
+    values = secret_values(dockerfile)
+    if not values:
+        return findings
+    redacted = []
+    for finding in findings:
+        suggestion = finding.suggestion
+        if suggestion is not None:
+            if any(value in suggestion.replacement for value in values):
+                suggestion = None
+            else:
+                suggestion = replace(suggestion, original=secrets.mask(suggestion.original, values))
+        redacted.append(replace(finding, message=secrets.mask(finding.message, values), suggestion=suggestion))
+    return redacted
 
 
 def _run_rules(path: str, dockerfile: Dockerfile, context: LintContext) -> list[Finding]:
@@ -39,31 +95,36 @@ def _run_rules(path: str, dockerfile: Dockerfile, context: LintContext) -> list[
 
 def analyze_dockerfiles(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
     context = LintContext(config, changes.tree)
-    findings: list[Finding] = []
-    notes: list[str] = []
-    reviewed = 0
+    files: list[tuple[str, str]] = []
+    sides: list[tuple[ChangedFile, int, int | None]] = []  # a changed file, where its head and base are in `files`
     for changed in changes.of_family(Family.DOCKERFILE.value):
         if changed.head_text is None:
             continue
-        reviewed += 1
-        head, head_findings = lint_dockerfile(changed.path, changed.head_text, context)
-        findings.extend(_placed(changed, head, head_findings, context))
-        notes.extend(f"{changed.path}: {note}" for note in head.notes)
+        head_index, base_index = len(files), None
+        files.append((changed.path, changed.head_text))
+        if changed.base_text is not None:
+            base_index = len(files)
+            files.append((changed.old_path or changed.path, changed.base_text))
+        sides.append((changed, head_index, base_index))
+    linted, notes = lint_dockerfiles(files, context)
+    findings: list[Finding] = []
+    for changed, head_index, base_index in sides:
+        head = linted[head_index]
+        base = linted[base_index] if base_index is not None else None
+        findings.extend(
+            place(
+                head.findings,
+                base.findings if base else [],
+                head.dockerfile.lines,
+                base.dockerfile.lines if base else (),
+                changed.changed_lines,
+            )
+        )
+        notes.extend(f"{changed.path}: {note}" for note in head.dockerfile.notes)
     return Section(
         key="dockerfile",
         title="Dockerfiles",
         findings=tuple(findings),
         notes=tuple(notes),
-        data={"files": reviewed},
+        data={"files": len(sides)},
     )
-
-
-def _placed(
-    changed: ChangedFile, head: Dockerfile, head_findings: list[Finding], context: LintContext
-) -> list[Finding]:
-    base_findings: list[Finding] = []
-    base_lines: tuple[str, ...] = ()
-    if changed.base_text is not None:
-        base, base_findings = lint_dockerfile(changed.old_path or changed.path, changed.base_text, context)
-        base_lines = base.lines
-    return place(head_findings, base_findings, head.lines, base_lines, changed.changed_lines)

@@ -1,4 +1,4 @@
-"""DH102: CMD or ENTRYPOINT in shell form."""
+"""How the container starts: DH102 (shell-form CMD/ENTRYPOINT), DH115 (one that has no effect)."""
 
 from __future__ import annotations
 
@@ -66,3 +66,42 @@ def _exec_form(dockerfile: Dockerfile, ins: Instruction) -> Suggestion | None:
     if not words or "=" in words[0]:  # `VAR=value app` needs a shell
         return None
     return replace_lines(dockerfile, ins, f"{ins.keyword} {json.dumps(words, ensure_ascii=False)}")
+
+
+@rule(
+    "DH115",
+    "instruction-overridden",
+    Severity.MEDIUM,
+    "More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage",
+    aliases=("DL4003", "DL4004", "DL3012"),
+)
+def instruction_overridden(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports a `CMD`, `ENTRYPOINT` or `HEALTHCHECK` that a later one of the same kind in the
+    same stage replaces.
+
+    ## Why it matters
+    Only the last of each takes effect. The earlier one reads like part of the image's
+    behaviour but does nothing, which usually means a merge or copy-paste went wrong and the
+    image starts (or is probed) differently from what its author believes.
+
+    ## Example
+    ```dockerfile
+    CMD ["python", "manage.py", "migrate"]
+    CMD ["gunicorn", "app.wsgi"]
+    ```
+
+    ## Fix
+    Keep the one you mean. To run two things at start, use an entrypoint script that runs
+    the first and `exec`s the second.
+    """
+    for stage in dockerfile.stages:
+        for keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
+            found = stage.of(keyword)
+            for ins in found[:-1]:
+                yield Hit(
+                    ins.line,
+                    f"this {keyword} has no effect: the {keyword} on line {found[-1].line} replaces it",
+                    ins.end_line,
+                )

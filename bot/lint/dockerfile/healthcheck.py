@@ -1,4 +1,4 @@
-"""DH106: a HEALTHCHECK that cannot fail."""
+"""Health checks: DH106 (one that cannot fail), DH108 (a service without one)."""
 
 from __future__ import annotations
 
@@ -51,15 +51,78 @@ def healthcheck_cannot_fail(dockerfile: Dockerfile, context: LintContext) -> Ite
                 yield Hit(ins.line, f"this HEALTHCHECK cannot fail: {reason}", ins.end_line)
 
 
-def _why_always_healthy(ins: Instruction) -> str | None:
-    if not ins.arguments or ins.arguments[0].upper() != "CMD":
+@rule("DH108", "healthcheck-missing", Severity.LOW, "The image exposes a port but has no HEALTHCHECK")
+def healthcheck_missing(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports a final stage that `EXPOSE`s a port (it is a service) when neither it nor the
+    stages it is built from declare a `HEALTHCHECK`.
+
+    ## Why it matters
+    Without a health check Docker only knows whether the process exists, not whether it
+    answers. `depends_on: condition: service_healthy`, Swarm rolling updates and
+    `docker ps` all report a hung or still-starting server as fine.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    EXPOSE 8000
+    CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+    ```
+
+    ## Fix
+    ```dockerfile
+    HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\
+        CMD curl -fsS http://localhost:8000/health || exit 1
+    ```
+    `HEALTHCHECK NONE` says on purpose that the image has none (for example because the
+    orchestrator probes it) and is not reported. Kubernetes ignores `HEALTHCHECK`: if that is
+    where the image runs, switch this rule off in the config.
+    """
+    final = dockerfile.final_stage
+    if final is None or effective_healthcheck(dockerfile) is not None:
+        return
+    exposed = [ins for stage in dockerfile.lineage(final) for ins in stage.of("EXPOSE")]
+    if exposed:
+        ports = " ".join(exposed[0].arguments)
+        yield Hit(
+            exposed[0].line, f"the image exposes {ports} but has no HEALTHCHECK: Docker cannot tell a hung server"
+        )
+
+
+def effective_healthcheck(dockerfile: Dockerfile) -> Instruction | None:
+    """The HEALTHCHECK in effect in the final stage (including `HEALTHCHECK NONE`), if any."""
+    final = dockerfile.final_stage
+    for stage in dockerfile.lineage(final) if final else []:
+        last = stage.last("HEALTHCHECK")
+        if last is not None:
+            return last
+    return None
+
+
+def why_always_healthy(test: tuple[str, ...]) -> str | None:
+    """Why a health check test (`("CMD-SHELL", "...")`, `("CMD", "curl", ...)`) can never fail."""
+    if not test:
         return None
+    if test[0] == "CMD-SHELL":
+        return _script_always_succeeds(" ".join(test[1:]))
+    if test[0] == "CMD":
+        return _command_always_succeeds(Command(tuple(test[1:])))
+    return None
+
+
+def healthcheck_test(ins: Instruction) -> tuple[str, ...]:
+    """The instruction as Docker stores it: `("CMD-SHELL", script)`, `("CMD", *argv)` or `("NONE",)`."""
+    if not ins.arguments or ins.arguments[0].upper() != "CMD":
+        return ("NONE",) if ins.arguments[:1] and ins.arguments[0].upper() == "NONE" else ()
+    words = ins.arguments[1:]
     if ins.exec_form:
-        words = ins.arguments[1:]
-        if words and words[0] == "CMD-SHELL":
-            return _script_always_succeeds(" ".join(words[1:]))
-        return _command_always_succeeds(Command(tuple(words)))
-    return _script_always_succeeds(" ".join(ins.arguments[1:]))
+        return tuple(words) if words and words[0] == "CMD-SHELL" else ("CMD", *words)
+    return ("CMD-SHELL", " ".join(words))
+
+
+def _why_always_healthy(ins: Instruction) -> str | None:
+    return why_always_healthy(healthcheck_test(ins))
 
 
 def _script_always_succeeds(script: str) -> str | None:

@@ -45,16 +45,27 @@ def root_user(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
     final = dockerfile.final_stage
     if final is None or dockerfile.is_windows(final):
         return
-    user = _effective_user(dockerfile)
+    user = effective_user(dockerfile)
     if user is None:
-        if _NON_ROOT_BASE.search(dockerfile.lineage(final)[-1].base_resolved):
-            return
-        yield Hit(final.from_instruction.line, "no USER in the final stage: the container runs as root")
-    elif _ROOT.match(user.arguments[0] if user.arguments else ""):
+        if not base_runs_unprivileged(dockerfile):
+            yield Hit(final.from_instruction.line, "no USER in the final stage: the container runs as root")
+    elif is_root(user.arguments[0] if user.arguments else ""):
         yield Hit(user.line, f"the final stage switches to root (`USER {user.arguments[0]}`) and stays there")
 
 
-def _effective_user(dockerfile: Dockerfile) -> Instruction | None:
+def is_root(user: str) -> bool:
+    """`root`, `0`, `root:root`, `0:0`, and the empty user (Docker's default)."""
+    return not user.strip() or bool(_ROOT.match(user.strip()))
+
+
+def base_runs_unprivileged(dockerfile: Dockerfile) -> bool:
+    """The final stage's base image is one known to run unprivileged (`*:nonroot`, rootless)."""
+    final = dockerfile.final_stage
+    return final is not None and bool(_NON_ROOT_BASE.search(dockerfile.lineage(final)[-1].base_resolved))
+
+
+def effective_user(dockerfile: Dockerfile) -> Instruction | None:
+    """The USER instruction in effect in the final stage (None: the base image's user)."""
     final = dockerfile.final_stage
     for stage in dockerfile.lineage(final) if final else []:
         last = stage.last("USER")

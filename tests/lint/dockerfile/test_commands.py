@@ -52,3 +52,15 @@ def test_no_suggestion_when_the_command_needs_a_shell(command: str) -> None:
 def test_only_the_final_image_stages_count() -> None:
     text = 'FROM debian:12 AS build\nCMD make\nFROM debian:12\nCMD ["app"]\n'
     assert lint(text, RULE) == []
+
+
+def test_an_overridden_cmd_is_reported_where_it_has_no_effect() -> None:
+    text = 'FROM alpine:3.20\nCMD ["migrate"]\nENTRYPOINT ["tini", "--"]\nCMD ["serve"]\nHEALTHCHECK NONE\n'
+    found = lint(text, "DH115")
+    assert [f.line for f in found] == [2]
+    assert "line 4" in found[0].message
+
+
+def test_one_of_each_per_stage_is_quiet() -> None:
+    text = 'FROM alpine:3.20 AS a\nCMD ["a"]\nFROM alpine:3.20\nCMD ["b"]\nENTRYPOINT ["x"]\n'
+    assert lint(text, "DH115") == []

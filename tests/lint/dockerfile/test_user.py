@@ -55,3 +55,8 @@ def test_rule_can_be_disabled_in_config() -> None:
 
     context = LintContext(config=Config(disabled_rules=frozenset({RULE})))
     assert lint("FROM debian:12\n", RULE, context) == []
+
+
+def test_arg_in_from_is_resolved_before_judging_the_base() -> None:
+    text = 'ARG BASE=gcr.io/distroless/python3:nonroot\nFROM ${BASE}\nCMD ["app.py"]\n'
+    assert lint(text, RULE) == []

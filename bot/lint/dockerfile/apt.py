@@ -1,50 +1,20 @@
-"""Package manager hygiene: DH103 (apt recommends), DH104 (apt lists), DH105 (pip cache)."""
+"""apt hygiene: DH103 (recommends), DH104 (package lists left in the layer), DH110 (upgrade)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from bot.lint.context import LintContext
-from bot.lint.dockerfile.edits import append_command, insert_flag_after
+from bot.lint.dockerfile.edits import append_command, insert_flag_after, remove_command
+from bot.lint.dockerfile.runs import cache_mounted, is_apt_install, removes_path, runs
 from bot.model import Severity
-from bot.parsing.dockerfile import Dockerfile, Instruction, Stage
-from bot.parsing.shell import Command, parse_script
+from bot.parsing.dockerfile import Dockerfile
+from bot.parsing.shell import Command
 from bot.rule import Hit, rule
 
 APT_INSTALL = r"\bapt(?:-get)?(?:\s+-{1,2}[^\s]+)*\s+install\b"
-PIP_INSTALL = r"\b(?:pip[0-9.]*|python[0-9.]*\s+-m\s+pip)(?:\s+-{1,2}[^\s]+)*\s+install\b"
+APT_UPGRADE = r"\bapt(?:-get)?(?:\s+-{1,2}[^\s]+)*\s+(?:dist-|full-)?upgrade\b(?:\s+-{1,2}[^\s&|;]+)*"
 APT_LISTS = "/var/lib/apt/lists"
-
-
-def runs(dockerfile: Dockerfile) -> Iterator[tuple[Stage, Instruction, list[Command]]]:
-    """Every RUN of the stages that end up in the image, with its shell commands."""
-    for stage in dockerfile.runtime_stages():
-        if dockerfile.is_windows(stage):
-            continue
-        for ins in stage.instructions:
-            if ins.keyword == "RUN" and ins.shell_script is not None:
-                yield stage, ins, parse_script(ins.shell_script)
-
-
-def is_apt_install(cmd: Command) -> bool:
-    return cmd.is_("apt-get", "install") or cmd.is_("apt", "install")
-
-
-def pip_install_args(cmd: Command) -> tuple[str, ...] | None:
-    """The arguments after `install` for pip, pip3, pip3.12 and `python -m pip`."""
-    argv = cmd.argv
-    if cmd.program.startswith("python") and argv[1:3] == ("-m", "pip"):
-        argv = argv[2:]
-    elif not ((cmd.program.startswith("pip") and cmd.program[3:].replace(".", "").isdigit()) or cmd.program == "pip"):
-        return None
-    words = [w for w in argv[1:] if not w.startswith("-")]
-    if not words or words[0] != "install":
-        return None
-    return argv[argv.index("install") + 1 :]
-
-
-def cache_mounted(ins: Instruction, path_fragment: str) -> bool:
-    return any("type=cache" in mount and path_fragment in mount for mount in ins.flag_values("mount"))
 
 
 @rule(
@@ -134,7 +104,7 @@ def apt_lists_kept(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit
         uses_apt = any(
             cmd.is_("apt-get", "update", "install") or cmd.is_("apt", "update", "install") for cmd in commands
         )
-        removed = any(cmd.program == "rm" and any(a.startswith(APT_LISTS) for a in cmd.args) for cmd in commands)
+        removed = removes_path(commands, APT_LISTS)
         if uses_apt and not removed and not cache_mounted(ins, "/var/lib/apt"):
             yield Hit(
                 ins.line,
@@ -144,45 +114,52 @@ def apt_lists_kept(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit
             )
 
 
-@rule("DH105", "pip-cache-kept", Severity.LOW, "pip install without --no-cache-dir", aliases=("DL3042",))
-def pip_cache_kept(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
+@rule(
+    "DH110",
+    "apt-upgrade",
+    Severity.LOW,
+    "apt-get upgrade or dist-upgrade in the image",
+    aliases=("DL3005",),
+)
+def apt_upgrade(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
     """
     ## What it does
-    Reports `pip install` (also `pip3` and `python -m pip`) without `--no-cache-dir` in the
-    stages that make up the final image.
+    Reports `apt-get upgrade`, `apt-get dist-upgrade`, `apt-get full-upgrade` and
+    `apt upgrade` in the stages that make up the final image.
 
     ## Why it matters
-    pip keeps every downloaded wheel in `~/.cache/pip`. In an image that cache is dead weight,
-    often as large as the installed packages themselves.
+    Upgrading every package inside the build makes the image depend on the day it was
+    built: two builds of the same commit get different packages, and a layer cache hit
+    silently keeps month-old ones. It also adds a second copy of every upgraded file on top
+    of the base image's layer. Security updates belong in the base image: pull a newer tag
+    (or digest) of it, which is reviewable and reproducible.
 
     ## Example
     ```dockerfile
-    RUN pip install -r requirements.txt
+    RUN apt-get update && apt-get upgrade -y && apt-get install -y --no-install-recommends curl
     ```
 
     ## Fix
     ```dockerfile
-    RUN pip install --no-cache-dir -r requirements.txt
+    RUN apt-get update && apt-get install -y --no-install-recommends curl
     ```
-    Not reported when `PIP_NO_CACHE_DIR` is set with `ENV`, or the RUN mounts a build cache
-    over pip's cache directory (`--mount=type=cache,target=/root/.cache/pip`).
+    and update the base image instead (for example with Renovate or Dependabot). The
+    suggestion removes the upgrade command when it is chained with `&&`.
     """
-    for stage, ins, commands in runs(dockerfile):
-        if _pip_cache_disabled(dockerfile, stage) or cache_mounted(ins, ".cache"):
-            continue
-        missing = [cmd for cmd in commands if pip_install_args(cmd) is not None and not cmd.has_flag("no-cache-dir")]
-        if missing:
+    for _stage, ins, commands in runs(dockerfile):
+        upgrades = [cmd for cmd in commands if _is_apt_upgrade(cmd)]
+        if upgrades:
+            verb = upgrades[0].positional[0]
             yield Hit(
                 ins.line,
-                "pip install without --no-cache-dir keeps downloaded wheels in the image",
+                f"`{upgrades[0].program} {verb}` makes the image depend on the build date: update the base image "
+                "instead",
                 ins.end_line,
-                insert_flag_after(dockerfile, ins, PIP_INSTALL, "--no-cache-dir", r"--no-cache-dir"),
+                remove_command(dockerfile, ins, APT_UPGRADE) if len(commands) > 1 else None,
             )
 
 
-def _pip_cache_disabled(dockerfile: Dockerfile, stage: Stage) -> bool:
-    for lineage_stage in dockerfile.lineage(stage):
-        for env in lineage_stage.of("ENV"):
-            if any(word.split("=", 1)[0] == "PIP_NO_CACHE_DIR" for word in env.arguments):
-                return True
-    return False
+def _is_apt_upgrade(cmd: Command) -> bool:
+    return cmd.is_("apt-get", "upgrade", "dist-upgrade", "full-upgrade") or cmd.is_(
+        "apt", "upgrade", "dist-upgrade", "full-upgrade"
+    )

@@ -1,0 +1,1 @@
+"""The hardening checklist: the before/after security table teams type by hand, computed."""

@@ -1,0 +1,238 @@
+"""One side (base or head) of one Dockerfile, judged property by property.
+
+Each check returns ✅, ❌ or ➖ (does not apply) with the line that decides it. The rows for
+the user, the init process and the health check are taken from the built image when there is
+one (its configuration is what really runs); the others are read from the Dockerfile.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot import secrets
+from bot.hardening.context import Dockerignore, copied_sources
+from bot.lint.context import LintContext
+from bot.lint.dockerfile.apt import apt_lists_kept
+from bot.lint.dockerfile.buildtools import build_tools_in_runtime
+from bot.lint.dockerfile.caches import apk_cache_kept, pip_cache_kept, rpm_cache_kept
+from bot.lint.dockerfile.credentials import credentials_in, secret_values
+from bot.lint.dockerfile.healthcheck import effective_healthcheck, healthcheck_test, why_always_healthy
+from bot.lint.dockerfile.init import INIT_PROGRAMS, is_service, runtime_init_documented, start_command
+from bot.lint.dockerfile.lockfiles import LOCK_NAMES, installs_dependencies, lock_bypasses
+from bot.lint.dockerfile.runs import package_install, pip_install_args, runs
+from bot.lint.dockerfile.user import base_runs_unprivileged, effective_user, is_root
+from bot.parsing.dockerfile import Dockerfile, Instruction
+from bot.parsing.imageref import parse_image_ref
+from bot.workspace import ImageConfig
+
+FROM_DOCKERFILE = "read from the Dockerfile"
+FROM_IMAGE = "verified in the built image"
+
+
+class Status(StrEnum):
+    PASS = "✅"
+    FAIL = "❌"
+    NOT_APPLICABLE = "➖"
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    status: Status
+    detail: str
+    line: int | None = None
+    """The Dockerfile line that decides it (None: nothing in the Dockerfile, or the image decided)."""
+    source: str = FROM_DOCKERFILE
+
+
+@dataclass(frozen=True)
+class Subject:
+    dockerfile: Dockerfile
+    context: LintContext
+    dockerignore: Dockerignore | None
+    image: ImageConfig | None = None
+
+
+PROPERTIES: tuple[tuple[str, str], ...] = (
+    ("non-root-user", "Non-root user"),
+    ("init", "Init for PID 1"),
+    ("healthcheck", "Health check that can fail"),
+    ("no-build-tools", "No build tools in the runtime image"),
+    ("pinned-base", "Pinned base image"),
+    ("no-secrets", "No secrets in ENV/ARG"),
+    ("lock-file", "Installs respect the lock file"),
+    ("caches-cleaned", "Package caches cleaned"),
+    ("dockerignore", ".dockerignore present and complete"),
+)
+_REQUIRED_EXCLUDES = (".git", ".env")
+
+
+def checklist(subject: Subject) -> list[Check]:
+    checks: dict[str, Callable[[Subject], Check]] = {
+        "non-root-user": _user,
+        "init": _init,
+        "healthcheck": _healthcheck,
+        "no-build-tools": _build_tools,
+        "pinned-base": _pinned_base,
+        "no-secrets": _secrets,
+        "lock-file": _lock_file,
+        "caches-cleaned": _caches,
+        "dockerignore": _dockerignore,
+    }
+    values = secret_values(subject.dockerfile)
+    results = []
+    for key, _label in PROPERTIES:
+        check = checks[key](subject)
+        results.append(Check(check.key, check.status, secrets.mask(check.detail, values), check.line, check.source))
+    return results
+
+
+def _said(ins: Instruction) -> str:
+    text = " ".join(ins.original.split())
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _user(subject: Subject) -> Check:
+    key = "non-root-user"
+    if subject.image is not None:
+        image_user = subject.image.user
+        if is_root(image_user):
+            detail = f"the image runs as {image_user or 'root (no user set)'}"
+            return Check(key, Status.FAIL, detail, source=FROM_IMAGE)
+        return Check(key, Status.PASS, f"the image runs as {image_user}", source=FROM_IMAGE)
+    dockerfile = subject.dockerfile
+    final = dockerfile.final_stage
+    if final is None or dockerfile.is_windows(final):
+        return Check(key, Status.NOT_APPLICABLE, "Windows image")
+    user = effective_user(dockerfile)
+    if user is None:
+        if base_runs_unprivileged(dockerfile):
+            return Check(key, Status.PASS, "the base image runs unprivileged", final.from_instruction.line)
+        return Check(key, Status.FAIL, "no USER: runs as root", final.from_instruction.line)
+    name = user.arguments[0] if user.arguments else ""
+    return Check(key, Status.FAIL if is_root(name) else Status.PASS, f"`{_said(user)}`", user.line)
+
+
+def _init(subject: Subject) -> Check:
+    key = "init"
+    if subject.image is not None and (subject.image.entrypoint or subject.image.cmd):
+        words = subject.image.entrypoint or subject.image.cmd
+        program = posixpath.basename(words[0]) if words else ""
+        status = Status.PASS if program in INIT_PROGRAMS else Status.FAIL
+        return Check(key, status, f"PID 1 is `{program}`", source=FROM_IMAGE)
+    dockerfile = subject.dockerfile
+    start = start_command(dockerfile)
+    documented = runtime_init_documented(dockerfile)
+    if start.is_init and start.instruction is not None:
+        return Check(key, Status.PASS, f"`{_said(start.instruction)}`", start.instruction.line)
+    if documented is not None:
+        return Check(key, Status.PASS, "the runtime provides it (--init)", documented)
+    if start.instruction is None:
+        return Check(key, Status.NOT_APPLICABLE, "the base image decides what runs")
+    return Check(key, Status.FAIL, f"PID 1 is `{start.program}`", start.instruction.line)
+
+
+def _healthcheck(subject: Subject) -> Check:
+    key = "healthcheck"
+    if subject.image is not None:
+        test = subject.image.healthcheck
+        if not test or test[0] == "NONE":
+            if not subject.image.exposed_ports:
+                return Check(key, Status.NOT_APPLICABLE, "not a service (no exposed port)", source=FROM_IMAGE)
+            return Check(key, Status.FAIL, "the image has no health check", source=FROM_IMAGE)
+        reason = why_always_healthy(test)
+        status = Status.FAIL if reason else Status.PASS
+        detail = f"cannot fail: {reason}" if reason else "the image's health check"
+        return Check(key, status, detail, source=FROM_IMAGE)
+    dockerfile = subject.dockerfile
+    ins = effective_healthcheck(dockerfile)
+    if ins is None or ins.arguments[:1] == ("NONE",):
+        if not is_service(dockerfile):
+            return Check(key, Status.NOT_APPLICABLE, "not a service (no EXPOSE)")
+        return Check(
+            key, Status.FAIL, "no HEALTHCHECK" if ins is None else "HEALTHCHECK NONE", ins.line if ins else None
+        )
+    reason = why_always_healthy(healthcheck_test(ins))
+    if reason:
+        return Check(key, Status.FAIL, f"cannot fail: {reason}", ins.line)
+    return Check(key, Status.PASS, f"`{_said(ins)}`", ins.line)
+
+
+def _build_tools(subject: Subject) -> Check:
+    found = build_tools_in_runtime(subject.dockerfile)
+    if found:
+        first = found[0]
+        return Check("no-build-tools", Status.FAIL, ", ".join(first.tools), first.instruction.line)
+    return Check("no-build-tools", Status.PASS, "none installed in the final stage")
+
+
+def _pinned_base(subject: Subject) -> Check:
+    key = "pinned-base"
+    dockerfile = subject.dockerfile
+    final = dockerfile.final_stage
+    if final is None:
+        return Check(key, Status.NOT_APPLICABLE, "no stage")
+    root = dockerfile.lineage(final)[-1]
+    line = root.from_instruction.line
+    if root.base_resolved.lower() == "scratch":
+        return Check(key, Status.PASS, "`scratch`", line)
+    ref = parse_image_ref(root.base_resolved)
+    if ref is None:
+        return Check(key, Status.NOT_APPLICABLE, "set by a build arg", line)
+    if ref.digest:
+        return Check(key, Status.PASS, f"`{root.base_resolved}` (digest)", line)
+    if ref.tag in {None, "latest"}:
+        return Check(key, Status.FAIL, f"`{root.base_resolved}` ({'no tag' if ref.tag is None else 'latest'})", line)
+    return Check(key, Status.PASS, f"`{root.base_resolved}` (tag, no digest)", line)
+
+
+def _secrets(subject: Subject) -> Check:
+    found = credentials_in(subject.dockerfile)
+    if found:
+        return Check("no-secrets", Status.FAIL, found[0].description, found[0].instruction.line)
+    return Check("no-secrets", Status.PASS, "none found")
+
+
+def _lock_file(subject: Subject) -> Check:
+    found = lock_bypasses(subject.dockerfile, subject.context)
+    if found:
+        return Check("lock-file", Status.FAIL, f"`{' '.join(found[0].command.argv)[:60]}`", found[0].instruction.line)
+    installs = installs_dependencies(subject.dockerfile)
+    if installs is None:
+        return Check("lock-file", Status.NOT_APPLICABLE, "no dependency installs")
+    ins, cmd = installs
+    return Check("lock-file", Status.PASS, f"`{' '.join(cmd.argv)[:60]}`", ins.line)
+
+
+def _caches(subject: Subject) -> Check:
+    dockerfile, context = subject.dockerfile, subject.context
+    for rule in (apt_lists_kept, pip_cache_kept, apk_cache_kept, rpm_cache_kept):
+        hits = list(rule.check(dockerfile, context))
+        if hits:
+            return Check("caches-cleaned", Status.FAIL, f"{rule.id}: {rule.summary}", hits[0].line)
+    installs = [
+        ins
+        for _stage, ins, commands in runs(dockerfile)
+        if any(package_install(cmd) or pip_install_args(cmd) is not None for cmd in commands)
+    ]
+    if not installs:
+        return Check("caches-cleaned", Status.NOT_APPLICABLE, "no package installs in the final stage")
+    return Check("caches-cleaned", Status.PASS, f"{len(installs)} install step(s), caches removed or not kept")
+
+
+def _dockerignore(subject: Subject) -> Check:
+    key = "dockerignore"
+    ignore = subject.dockerignore
+    if ignore is None:
+        return Check(key, Status.FAIL, "no .dockerignore: .git and local .env files go to the builder")
+    missing = [name for name in _REQUIRED_EXCLUDES if ignore.excluding_line(name) is None]
+    if missing:
+        return Check(key, Status.FAIL, f"{ignore.path} does not exclude {', '.join(missing)}")
+    for source in copied_sources(subject.dockerfile):
+        line = ignore.excluding_line(source) if posixpath.basename(source) in LOCK_NAMES else None
+        if line is not None:
+            return Check(key, Status.FAIL, f"{ignore.path}:{line} excludes {source}, which the Dockerfile copies")
+    return Check(key, Status.PASS, f"{ignore.path} excludes .git and .env")

@@ -1,0 +1,77 @@
+"""One side (base or head) of the repository, for checks that read beyond the file they review.
+
+A compose file's review reads the Dockerfiles it builds, a Dockerfile's the context's
+.dockerignore. Those files are read as they are on the side being linted, from that side's
+commit (git objects only, lazily): the head's tree is the ChangeSet's, the base's is read the
+same way when the base side is linted.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.changes import ChangedFile, ChangeSet, HeadTree
+
+HEAD = "head"
+BASE = "base"
+
+
+@dataclass(frozen=True)
+class RepoView:
+    changes: ChangeSet
+    side: str = HEAD
+
+    def read(self, path: str) -> str | None:
+        """Text of a regular file on this side; None when missing, binary or unreadable."""
+        changed = self._changed.get(path)
+        if changed is not None:
+            return changed.head_text if self.side == HEAD else changed.base_text
+        return self.tree.read(path)
+
+    def exists(self, path: str) -> bool:
+        return path in self.files
+
+    def is_dir(self, path: str) -> bool:
+        return path in ("", ".") or path in self._dirs
+
+    def paths_under(self, directory: str) -> list[str]:
+        """Every file path at or below `directory` ("." for the whole repository), sorted."""
+        if directory in ("", "."):
+            return sorted(self.files)
+        prefix = directory.rstrip("/") + "/"
+        return sorted(path for path in self.files if path.startswith(prefix))
+
+    @cached_property
+    def tree(self) -> HeadTree:
+        """The commit of this side (the head's tree is shared with the ChangeSet)."""
+        if self.side == HEAD:
+            return self.changes.tree
+        head = self.changes.tree
+        return HeadTree(head.repo, self.changes.base, head.max_bytes)
+
+    @cached_property
+    def files(self) -> frozenset[str]:
+        return frozenset(self.tree.paths())
+
+    @cached_property
+    def _dirs(self) -> frozenset[str]:
+        dirs: set[str] = set()
+        for path in self.files:
+            parent = posixpath.dirname(path)
+            while parent and parent not in dirs:
+                dirs.add(parent)
+                parent = posixpath.dirname(parent)
+        return frozenset(dirs)
+
+    @cached_property
+    def _changed(self) -> dict[str, ChangedFile]:
+        """Changed files by the path they have on this side (their texts are already read)."""
+        if self.side == HEAD:
+            return {f.path: f for f in self.changes.files if not f.deleted}
+        return {(f.old_path or f.path): f for f in self.changes.files if f.base_text is not None}
+
+
+def both_sides(changes: ChangeSet) -> tuple[RepoView, RepoView]:
+    return RepoView(changes, BASE), RepoView(changes, HEAD)

@@ -1,0 +1,160 @@
+import json
+
+from bot.config import Config
+from bot.hardening.analyzer import analyze_hardening
+from bot.model import Section
+from bot.options import ReviewOptions
+from bot.pipeline import ANALYZERS
+from bot.report.json_report import render_json
+from bot.report.markdown import render_markdown
+from bot.workspace import BuiltImage, ImageConfig, Workspace
+from tests.support.checks import changeset, review
+from tests.support.gitrepo import GitRepoFactory, Repo
+from tests.support.linting import dockerfile
+
+HARDENED = dockerfile(
+    """
+    FROM python:3.12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends tini \\
+        && rm -rf /var/lib/apt/lists/*
+    WORKDIR /app
+    COPY requirements.txt .
+    RUN pip install --no-cache-dir -r requirements.txt
+    COPY --chown=app:app . .
+    USER app
+    EXPOSE 8000
+    HEALTHCHECK CMD curl -fsS http://localhost:8000/health || exit 1
+    ENTRYPOINT ["tini", "--"]
+    CMD ["gunicorn", "app:app"]
+    """
+)
+REGRESSED = dockerfile(
+    """
+    FROM python:3.12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends gcc \\
+        && rm -rf /var/lib/apt/lists/*
+    WORKDIR /app
+    COPY requirements.txt .
+    RUN pip install --no-cache-dir -r requirements.txt
+    COPY . .
+    EXPOSE 8000
+    HEALTHCHECK CMD curl -fsS http://localhost:8000/health || exit 0
+    CMD ["gunicorn", "app:app"]
+    """
+)
+IGNORE = ".git\n.env\n__pycache__/\n"
+
+
+def hardening(repo: Repo, workspace: Workspace | None = None) -> Section:
+    return analyze_hardening(changeset(repo), Config(), ReviewOptions(), workspace or Workspace())
+
+
+def rows(section: Section) -> dict[str, tuple[str, ...]]:
+    return {row[0]: row for row in section.tables[0].rows}
+
+
+def test_regressions_are_findings_and_marked(make_repo: GitRepoFactory) -> None:
+    repo = make_repo(
+        base={"Dockerfile": HARDENED, ".dockerignore": IGNORE},
+        head={"Dockerfile": REGRESSED, ".dockerignore": IGNORE},
+    )
+    section = hardening(repo)
+    table = section.tables[0]
+    assert table.path == "Dockerfile" and table.headers[:4] == ("Property", "Before", "After", "Change")
+    by_label = rows(section)
+    assert by_label["Non-root user"][1:4] == ("✅ `USER app`", "❌ no USER: runs as root", "⚠️ regressed")
+    assert by_label["Init for PID 1"][2] == "❌ PID 1 is `gunicorn`"
+    assert by_label["Health check that can fail"][3] == "⚠️ regressed"
+    assert by_label["No build tools in the runtime image"][2] == "❌ gcc"
+    assert by_label["Pinned base image"][3] == ""
+    assert by_label[".dockerignore present and complete"][2] == "✅ .dockerignore excludes .git and .env"
+    assert {row[5] for row in table.rows} == {"read from the Dockerfile"}
+    regressions = sorted((f.line, f.message.split(":")[0]) for f in section.findings)
+    assert regressions == [
+        (1, "hardening regression, non-root user"),
+        (2, "hardening regression, no build tools in the runtime image"),
+        (9, "hardening regression, health check that can fail"),
+        (10, "hardening regression, init for pid 1"),
+    ]
+    assert all(f.rule == "DH133" and f.new and f.counts_for_policy for f in section.findings)
+    assert {f.line for f in section.findings if f.in_diff} == {2, 9}  # FROM and CMD lines are unchanged
+
+
+def test_fixed_rows_are_marked_and_not_findings(make_repo: GitRepoFactory) -> None:
+    repo = make_repo(base={"Dockerfile": REGRESSED}, head={"Dockerfile": HARDENED})
+    section = hardening(repo)
+    assert section.findings == ()
+    assert rows(section)["Non-root user"][3] == "✅ fixed"
+    assert rows(section)[".dockerignore present and complete"][2].startswith("❌ no .dockerignore")
+
+
+def test_a_new_dockerfile_has_no_before(make_repo: GitRepoFactory) -> None:
+    section = hardening(make_repo(base={"README.md": "x\n"}, head={"Dockerfile": REGRESSED}))
+    assert {row[1] for row in section.tables[0].rows} == {"– (new file)"} and section.findings == ()
+
+
+def test_the_built_image_decides_user_init_and_healthcheck(make_repo: GitRepoFactory) -> None:
+    repo = make_repo(base={"Dockerfile": HARDENED}, head={"Dockerfile": REGRESSED})
+    image = ImageConfig(
+        user="1000:1000",
+        entrypoint=("/usr/bin/tini", "--"),
+        cmd=("gunicorn", "app:app"),
+        healthcheck=("CMD-SHELL", "curl -fsS http://localhost:8000/health || exit 1"),
+        exposed_ports=("8000/tcp",),
+    )
+    workspace = Workspace(images=[BuiltImage("head", "Dockerfile", ".", "sha256:1", "dockhand:head", config=image)])
+    section = hardening(repo, workspace)
+    by_label = rows(section)
+    for label in ("Non-root user", "Init for PID 1", "Health check that can fail"):
+        assert by_label[label][2].startswith("✅") and by_label[label][5] == "verified in the built image"
+    assert by_label["No build tools in the runtime image"][5] == "read from the Dockerfile"
+    assert "verified in the built image (head)" in section.tables[0].note
+    assert sorted(f.message.split(":")[0] for f in section.findings) == [
+        "hardening regression, no build tools in the runtime image"
+    ]
+
+
+def test_a_built_image_running_as_root_fails_the_row(make_repo: GitRepoFactory) -> None:
+    repo = make_repo(base={"Dockerfile": HARDENED}, head={"Dockerfile": HARDENED + "LABEL x=y\n"})
+    root = ImageConfig(user="", entrypoint=("gunicorn",), healthcheck=("NONE",), exposed_ports=("8000/tcp",))
+    workspace = Workspace(images=[BuiltImage("head", "Dockerfile", ".", "sha256:2", "t", config=root)])
+    by_label = rows(hardening(repo, workspace))
+    assert by_label["Non-root user"][2] == "❌ the image runs as root (no user set)"
+    assert by_label["Init for PID 1"][2] == "❌ PID 1 is `gunicorn`"
+    assert by_label["Health check that can fail"][2] == "❌ the image has no health check"
+
+
+def test_dockerignore_completeness_follows_the_pull_request(make_repo: GitRepoFactory) -> None:
+    rust = (
+        "FROM rust:1.79 AS build\nCOPY Cargo.toml Cargo.lock ./\nRUN cargo build --locked\nFROM debian:12\nUSER app\n"
+    )
+    repo = make_repo(
+        base={"Dockerfile": rust, ".dockerignore": ".git\n.env\ntarget/\n"},
+        head={"Dockerfile": rust + "LABEL a=b\n", ".dockerignore": ".git\n.env\ntarget/\n*.lock\n"},
+    )
+    section = hardening(repo)
+    row = rows(section)[".dockerignore present and complete"]
+    assert row[1].startswith("✅") and row[2] == "❌ .dockerignore:4 excludes Cargo.lock, which the Dockerfile copies"
+    assert row[3] == "⚠️ regressed"
+    missing_git = make_repo(base={"README.md": "x\n"}, head={"Dockerfile": rust, ".dockerignore": "!.git\n.env*\n"})
+    assert (
+        rows(hardening(missing_git))[".dockerignore present and complete"][2]
+        == "❌ .dockerignore does not exclude .git"
+    )
+
+
+def test_secret_rows_never_show_the_value(make_repo: GitRepoFactory) -> None:
+    head = HARDENED.replace("USER app", "ENV DB_PASSWORD=hunter2-secret\nUSER app")
+    repo = make_repo(base={"Dockerfile": HARDENED}, head={"Dockerfile": head})
+    result = review(repo)
+    markdown, rendered_json = render_markdown(result), render_json(result)
+    assert "hunter2-secret" not in markdown and "hunter2-secret" not in rendered_json
+    checklist = json.loads(rendered_json)["sections"]["hardening"]["checklists"][0]
+    secrets_row = next(row for row in checklist["rows"] if row["property"] == "no-secrets")
+    assert secrets_row["head"]["status"] == "fail" and secrets_row["change"] == "⚠️ regressed"
+    assert "Hardening checklist: Dockerfile" in markdown
+
+
+def test_the_checklist_runs_after_the_dockerfile_analyzer() -> None:
+    keys = [key for key, _title, _analyzer in ANALYZERS]
+    assert keys.index("hardening") > keys.index("dockerfile")

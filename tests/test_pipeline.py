@@ -1,0 +1,61 @@
+"""The pipeline's own decisions: redundant findings, ignored paths, analyzer failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import pipeline
+from bot.changes import build_changeset, resolve_range
+from bot.config import Config
+from bot.git import GitRepo
+from bot.model import Review
+from bot.options import ReviewOptions
+from tests.support.gitrepo import GitRepoFactory
+
+BEFORE = 'FROM debian:12\nUSER 1000\nCMD ["app"]\n'
+AFTER = 'FROM debian:12\nCMD ["app"]\n'
+
+
+def review(make_repo: GitRepoFactory, head: str, config: Config | None = None) -> Review:
+    repo = make_repo({"Dockerfile": BEFORE}, {"Dockerfile": head})
+    git = GitRepo.open(repo.path)
+    changes = build_changeset(git, resolve_range(git, "main", "pr"))
+    return pipeline.run_review(changes, config or Config(), ReviewOptions(build=False, scan=False))
+
+
+def test_a_regression_the_rule_reports_is_not_reported_twice(make_repo: GitRepoFactory) -> None:
+    rules = [f.rule for f in review(make_repo, AFTER).findings]
+    assert "DH101" in rules
+    assert "DH133" not in rules
+
+
+def test_with_the_rule_disabled_the_regression_is_still_reported(make_repo: GitRepoFactory) -> None:
+    rules = [f.rule for f in review(make_repo, AFTER, Config(disabled_rules=frozenset({"DH101"}))).findings]
+    assert "DH133" in rules
+
+
+def test_an_ignore_comment_covers_the_regression_too(make_repo: GitRepoFactory) -> None:
+    result = review(make_repo, "# dockhand ignore=DH101 runs as root on purpose\n" + AFTER)
+    assert "DH133" not in [f.rule for f in result.findings]
+    assert [item.finding.rule for item in result.suppressed] == ["DH101"]
+
+
+def test_ignored_paths_are_not_reviewed(make_repo: GitRepoFactory) -> None:
+    result = review(make_repo, AFTER, Config(ignore_paths=("Dockerfile",), source=".dockhand.yml"))
+    assert result.findings == ()
+    assert result.files == ()
+    assert any("ignore-paths" in note for note in result.notes)
+
+
+def test_an_analyzer_bug_is_a_note_and_the_rest_of_the_review_goes_on(
+    make_repo: GitRepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    analyzers = [(key, title, broken if key == "compose" else fn) for key, title, fn in pipeline.ANALYZERS]
+    monkeypatch.setattr(pipeline, "ANALYZERS", tuple(analyzers))
+    result = review(make_repo, AFTER)
+    compose = next(s for s in result.sections if s.key == "compose")
+    assert compose.notes == ("internal error, section incomplete: RuntimeError: boom",)
+    assert "DH101" in [f.rule for f in result.findings]
