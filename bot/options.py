@@ -25,6 +25,10 @@ class ReviewOptions:
     size_budget: SizeBudget | None = None
     """The action's `size-budget` input: its limits beat the config file's `image.budget`."""
     trivy_cache_dir: Path | None = None
-    """Trivy's `--cache-dir` (the action's `trivy-cache-dir` input)."""
+    """Trivy's `--cache-dir` (the action's `trivy-cache-dir` input, `--trivy-cache-dir`); beats the config file's."""
     keep_images: bool = False
     """Keep the images built for the review (tagged `dockhand-review:...`) instead of removing them."""
+    offline: bool = False
+    """Never download anything (also when the config file does not say `offline: true`)."""
+    trivy: Path | None = None
+    """The trivy binary to run (default: the one next to the Python interpreter, then PATH)."""

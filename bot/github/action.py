@@ -142,6 +142,7 @@ class _Action:
             scan_required=scan is Toggle.TRUE and not untrusted,
             size_budget=self.inputs.size_budget,
             trivy_cache_dir=_under(self.env.workspace, cache) if cache else None,
+            offline=self.inputs.offline,
         )
 
     def notes(self, untrusted: bool, target: PullTarget | None) -> list[str]:

@@ -32,6 +32,7 @@ INPUT_NAMES = (
     "head-ref",
     "working-directory",
     "trivy-cache-dir",
+    "offline",
 )
 OUTPUT_NAMES = (
     "verdict",
@@ -85,6 +86,7 @@ class ActionInputs:
     head_ref: str | None = None
     working_directory: Path = field(default_factory=Path)
     trivy_cache_dir: Path | None = None
+    offline: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ActionInputs:
@@ -104,6 +106,7 @@ class ActionInputs:
             head_ref=reader.raw("head-ref") or None,
             working_directory=reader.path("working-directory") or Path(),
             trivy_cache_dir=reader.path("trivy-cache-dir"),
+            offline=reader.boolean("offline", False),
         )
         if reader.problems:
             raise ActionError("invalid input: " + "; ".join(reader.problems))

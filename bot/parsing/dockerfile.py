@@ -18,7 +18,7 @@ import dockerfile as buildkit
 from bot.parsing.shell import Command, parse_script
 from bot.text import split_lines
 
-_KNOWN_INSTRUCTIONS = frozenset(
+INSTRUCTIONS = frozenset(
     [
         "ADD",
         "ARG",
@@ -40,7 +40,7 @@ _KNOWN_INSTRUCTIONS = frozenset(
         "WORKDIR",
     ]
 )
-_NEEDS_ARGUMENTS = _KNOWN_INSTRUCTIONS - {"HEALTHCHECK"}
+_NEEDS_ARGUMENTS = INSTRUCTIONS - {"HEALTHCHECK"}
 _KNOWN_FLAGS: dict[str, frozenset[str]] = {
     "FROM": frozenset({"platform"}),
     "RUN": frozenset({"mount", "network", "security", "device"}),
@@ -269,7 +269,7 @@ def _validate(instructions: list[Instruction]) -> list[ParseError]:
         if not keyword:
             errors.append(ParseError(ins.line, "a line continuation with no instruction: docker rejects it"))
             continue
-        if keyword not in _KNOWN_INSTRUCTIONS:
+        if keyword not in INSTRUCTIONS:
             errors.append(ParseError(ins.line, f"unknown instruction: {keyword}"))
             continue
         if keyword in _NEEDS_ARGUMENTS and not any(arg.strip() for arg in ins.arguments):
