@@ -19,6 +19,7 @@ always gives the same input, so a crash found by the harness is reproduced from 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import math
 import random
@@ -220,7 +221,7 @@ def shrink(text: str, syntax: str, rng: random.Random, max_lines: int = 160) -> 
         return text
     if syntax in _LOADERS and rng.random() < 0.6:
         try:
-            return _dump(_sample(_LOADERS[syntax](text), rng), syntax, rng)
+            return _dump(_sample(_loaded_seed(syntax, text), rng), syntax, rng)
         except Exception:  # noqa: BLE001 - a seed that does not load stays text
             pass
     head = lines[: rng.randint(0, 12)]
@@ -236,6 +237,12 @@ def _load_yaml(text: str) -> Any:
 
 
 _LOADERS: dict[str, Callable[[str], Any]] = {"json": json.loads, "toml": tomllib.loads, "yaml": _load_yaml}
+
+
+@functools.lru_cache(maxsize=128)
+def _loaded_seed(syntax: str, text: str) -> Any:
+    """A large seed's data, loaded once (`_sample` copies what it keeps: this is never changed)."""
+    return _LOADERS[syntax](text)
 
 
 def structured(text: str, syntax: str, rng: random.Random) -> str:
