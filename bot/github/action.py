@@ -7,6 +7,7 @@ pull request and a token that may write) -> exit code from the policy.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -224,8 +225,10 @@ def write_reports(workspace: Path, review: Review) -> dict[str, str]:
     """report.md, review.json and review.sarif in `dockhand-report/` of the workspace (git-ignored);
     paths relative to the workspace, so later steps (upload-artifact, upload-sarif) find them."""
     folder = workspace / REPORT_DIR
+    if folder.is_symlink():  # committed by the pull request: never write through it
+        folder.unlink()
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+    _write_new(folder / ".gitignore", "*\n")
     files = {
         "report-path": ("report.md", render_markdown(review)),
         "json-path": ("review.json", render_json(review)),
@@ -233,9 +236,18 @@ def write_reports(workspace: Path, review: Review) -> dict[str, str]:
     }
     paths = {}
     for output, (name, content) in files.items():
-        (folder / name).write_text(content, encoding="utf-8")
+        _write_new(folder / name, content)
         paths[output] = f"{REPORT_DIR}/{name}"
     return paths
+
+
+def _write_new(path: Path, content: str) -> None:
+    """Write a report file in the checkout; a link the pull request put there is replaced, not followed."""
+    if path.is_symlink():
+        path.unlink()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+    with os.fdopen(os.open(path, flags, 0o644), "w", encoding="utf-8") as handle:
+        handle.write(content)
 
 
 def where_full(env: GitHubEnv, outputs: bool = True) -> str:

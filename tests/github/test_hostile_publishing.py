@@ -4,6 +4,10 @@ to the workflow log starts a workflow command, and no fake marker takes the repo
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pytest
 
 from bot.report.markdown import MARKER
@@ -78,3 +82,22 @@ def test_a_path_with_a_newline_is_one_annotation_property(scenario: ScenarioFact
     lines = result.log.splitlines()
     assert not [line for line in lines if line.startswith("::set-output") or line.startswith("::error::pwned")]
     assert any("file=x%0A%3A%3Aerror%3A%3Apwned" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("link", ["dockhand-report", "dockhand-report/review.json"])
+def test_report_files_are_never_written_through_a_link_the_pull_request_made(
+    scenario: ScenarioFactory, tmp_path: Path, link: str
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "review.json").write_text("precious\n")
+    action = scenario()
+    target = action.repo.path / link
+    target.parent.mkdir(exist_ok=True)
+    os.symlink(outside if link == "dockhand-report" else outside / "review.json", target)
+    result = action.run()
+    assert sorted(p.name for p in outside.iterdir()) == ["review.json"]
+    assert (outside / "review.json").read_text() == "precious\n"
+    written = action.repo.path / "dockhand-report"
+    assert not written.is_symlink() and not (written / "review.json").is_symlink()
+    assert json.loads((written / "review.json").read_text())["verdict"] == result.outputs["verdict"]
