@@ -8,14 +8,15 @@ point to it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import replace
 
 from bot.model import Finding, Suggestion
 from bot.text import split_lines
 
-Recheck = Callable[[str], list[Finding]]
-"""Lint text again and return its findings (with their suggestions)."""
+Recheck = Callable[[str, frozenset[str]], list[Finding]]
+"""Lint text again with only the given rules and return their findings (with their suggestions)."""
 
 
 def apply_suggestion(text: str, suggestion: Suggestion) -> str:
@@ -26,14 +27,9 @@ def apply_suggestion(text: str, suggestion: Suggestion) -> str:
 
 
 def merge_overlapping(findings: list[Finding], text: str, recheck: Recheck) -> list[Finding]:
-    groups = _overlapping_groups([f for f in findings if f.suggestion is not None])
+    groups = [g for g in _overlapping_groups([f for f in findings if f.suggestion is not None]) if len(g) > 1]
     replaced: dict[int, Finding] = {}
-    for group in groups:
-        if len(group) < 2:
-            continue
-        combined = _combined(group, text, recheck)
-        if combined is None:
-            continue
+    for group, combined in zip(groups, _combined(groups, text, recheck), strict=True):
         first, *rest = group
         replaced[id(first)] = replace(first, suggestion=combined)
         for other in rest:
@@ -59,31 +55,87 @@ def _overlapping_groups(findings: list[Finding]) -> list[list[Finding]]:
     return groups
 
 
-def _combined(group: list[Finding], text: str, recheck: Recheck) -> Suggestion | None:
-    start = min(f.suggestion.start for f in group)  # type: ignore[union-attr]
-    end = max(f.suggestion.end for f in group)  # type: ignore[union-attr]
-    original_count = len(split_lines(text))
+def _combined(groups: list[list[Finding]], text: str, recheck: Recheck) -> list[Suggestion]:
+    """One suggestion per group that makes all of its edits.
+
+    Step k applies the k-th finding's edit of every group at once (groups never share a line),
+    as the text edited so far re-checked says it: a file with hundreds of groups is linted
+    again as many times as the largest group has findings, not twice per group."""
+    windows = [[min(_start(f) for f in group), max(_end(f) for f in group)] for group in groups]
+    original = [(start, end) for start, end in windows]
+    rules = frozenset(f.rule for group in groups for f in group)
     current = text
-    for finding in group:
-        current_end = end + len(split_lines(current)) - original_count
-        match = next(
-            (
-                again.suggestion
-                for again in recheck(current)
-                if again.rule == finding.rule
-                and again.suggestion is not None
-                and start <= again.suggestion.start
-                and again.suggestion.end <= current_end
-            ),
-            None,
-        )
-        if match is not None:
-            current = apply_suggestion(current, match)
-    new_end = end + len(split_lines(current)) - original_count
+    for step in range(max((len(group) for group in groups), default=0)):
+        found = _by_rule(recheck(current, rules))
+        edits: dict[int, Suggestion] = {}
+        for index, group in enumerate(groups):
+            if step < len(group):
+                match = _first_within(found.get(group[step].rule, []), *windows[index])
+                if match is not None:
+                    edits[index] = match
+        current = _apply_all(current, edits, windows)
     lines = split_lines(current)
-    first = group[0].suggestion
-    assert first is not None
-    original = "\n".join(split_lines(text)[start - 1 : end])
-    if first.start == start and first.end == end and first.original != original:
-        original = first.original  # keep a masked original (secrets) as the rule gave it
-    return Suggestion(start, end, "\n".join(lines[start - 1 : new_end]), original)
+    old_lines = split_lines(text)
+    merged = []
+    for group, (start, end), (new_start, new_end) in zip(groups, original, windows, strict=True):
+        first = group[0].suggestion
+        assert first is not None
+        shown = "\n".join(old_lines[start - 1 : end])
+        if first.start == start and first.end == end and first.original != shown:
+            shown = first.original  # keep a masked original (secrets) as the rule gave it
+        merged.append(Suggestion(start, end, "\n".join(lines[new_start - 1 : new_end]), shown))
+    return merged
+
+
+def _by_rule(findings: list[Finding]) -> dict[str, list[Suggestion]]:
+    """Each rule's suggestions, by start line."""
+    found: dict[str, list[Suggestion]] = {}
+    for finding in findings:
+        if finding.suggestion is not None:
+            found.setdefault(finding.rule, []).append(finding.suggestion)
+    for suggestions in found.values():
+        suggestions.sort(key=lambda s: s.start)
+    return found
+
+
+def _first_within(suggestions: list[Suggestion], start: int, end: int) -> Suggestion | None:
+    index = bisect.bisect_left(suggestions, start, key=lambda s: s.start)
+    for suggestion in suggestions[index:]:
+        if suggestion.start > end:
+            return None
+        if suggestion.end <= end:
+            return suggestion
+    return None
+
+
+def _apply_all(text: str, edits: dict[int, Suggestion], windows: list[list[int]]) -> str:
+    """Apply one edit per group in one pass (groups are in file order and never share a line), and
+    move every window by the lines the edits above it, and its own, added or removed."""
+    lines = split_lines(text)
+    out: list[str] = []
+    position, shift = 0, 0
+    for index, window in enumerate(windows):
+        window[0] += shift
+        window[1] += shift
+        suggestion = edits.get(index)
+        if suggestion is None:
+            continue
+        replacement = suggestion.replacement.split("\n")
+        out.extend(lines[position : suggestion.start - 1])
+        out.extend(replacement)
+        position = suggestion.end
+        delta = len(replacement) - (suggestion.end - suggestion.start + 1)
+        window[1] += delta
+        shift += delta
+    out.extend(lines[position:])
+    return "\n".join(out) + ("\n" if text.endswith("\n") or not text else "")
+
+
+def _start(finding: Finding) -> int:
+    assert finding.suggestion is not None
+    return finding.suggestion.start
+
+
+def _end(finding: Finding) -> int:
+    assert finding.suggestion is not None
+    return finding.suggestion.end

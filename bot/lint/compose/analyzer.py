@@ -47,24 +47,28 @@ def lint_compose(
     review = ComposeReview(compose, build_project(compose, view, sets))
     findings.extend(_run_rules(review, context))
     if sum(1 for f in findings if f.suggestion) > 1:
-        findings = merge_overlapping(findings, text, lambda again: _relint(path, again, context, review.project))
+        findings = merge_overlapping(
+            findings, text, lambda again, rules: _relint(path, again, context, review.project, rules)
+        )
     return LintedCompose(compose, _without_secret_edits(_one_per_shared_line(findings)), review)
 
 
-def _run_rules(review: ComposeReview, context: LintContext) -> list[Finding]:
+def _run_rules(review: ComposeReview, context: LintContext, only: frozenset[str] | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for rule in REVIEW_RULES:
-        if rule.id not in context.config.disabled_rules:
+        if rule.id not in context.config.disabled_rules and (only is None or rule.id in only):
             findings.extend(rule.run(review.file.path, review, context))
     return findings
 
 
-def _relint(path: str, text: str, context: LintContext, project: ComposeProject) -> list[Finding]:
+def _relint(
+    path: str, text: str, context: LintContext, project: ComposeProject, rules: frozenset[str]
+) -> list[Finding]:
     compose = parse_compose(path, text)
     if compose.problems or not compose.parsed:
         return []
     files = tuple(compose if f.path == path else f for f in project.files)
-    return _run_rules(ComposeReview(compose, replace(project, files=files)), context)
+    return _run_rules(ComposeReview(compose, replace(project, files=files)), context, rules)
 
 
 def _one_per_shared_line(findings: list[Finding]) -> list[Finding]:

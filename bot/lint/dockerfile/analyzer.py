@@ -42,7 +42,7 @@ def lint_dockerfile(path: str, text: str, context: LintContext) -> tuple[Dockerf
     findings = _run_rules(path, dockerfile, context)
     if sum(1 for f in findings if f.suggestion) > 1:
         findings = merge_overlapping(
-            findings, text, lambda again: _run_rules(path, parse_dockerfile(path, again), context)
+            findings, text, lambda again, rules: _run_rules(path, parse_dockerfile(path, again), context, rules)
         )
     return dockerfile, findings
 
@@ -85,10 +85,12 @@ def redact(dockerfile: Dockerfile, findings: list[Finding]) -> list[Finding]:
     return redacted
 
 
-def _run_rules(path: str, dockerfile: Dockerfile, context: LintContext) -> list[Finding]:
+def _run_rules(
+    path: str, dockerfile: Dockerfile, context: LintContext, only: frozenset[str] | None = None
+) -> list[Finding]:
     findings: list[Finding] = []
     for rule in RULES:
-        if rule.id not in context.config.disabled_rules:
+        if rule.id not in context.config.disabled_rules and (only is None or rule.id in only):
             findings.extend(rule.run(path, dockerfile, context))
     return findings
 

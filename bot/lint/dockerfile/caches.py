@@ -44,15 +44,18 @@ def pip_cache_kept(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit
     Not reported when `PIP_NO_CACHE_DIR` is set with `ENV`, or the RUN mounts a build cache
     over pip's cache directory (`--mount=type=cache,target=/root/.cache/pip`).
     """
+    disabled: dict[int, bool] = {}  # per stage, asked only when a RUN installs with pip
     for stage, ins, commands in runs(dockerfile):
-        if _pip_cache_disabled(dockerfile, stage) or _pip_cache_mounted(ins):
-            continue
         missing = [
             cmd
             for cmd in commands
             if cmd.program != "uv" and pip_install_args(cmd) is not None and not cmd.has_flag("no-cache-dir")
         ]
-        if missing:
+        if not missing or _pip_cache_mounted(ins):
+            continue
+        if stage.index not in disabled:
+            disabled[stage.index] = _pip_cache_disabled(dockerfile, stage)
+        if not disabled[stage.index]:
             yield Hit(
                 ins.line,
                 "pip install without --no-cache-dir keeps downloaded wheels in the image",

@@ -1,4 +1,8 @@
+import pytest
+
 from bot.config import Config
+from bot.lint.context import LintContext
+from bot.suggestions import apply_suggestion
 from tests.support.checks import review
 from tests.support.gitrepo import GitRepoFactory
 
@@ -44,3 +48,28 @@ def test_disabling_a_shellcheck_code_in_the_config(make_repo: GitRepoFactory) ->
     repo = make_repo(base={"README.md": "x\n"}, head={"Dockerfile": "FROM debian:12\nUSER app\nRUN ls $DIR\n"})
     result = review(repo, Config(disabled_rules=frozenset({"shellcheck:SC2086"})))
     assert not any(f.rule == "shellcheck:SC2086" for f in result.findings)
+
+
+def test_overlapping_suggestions_of_many_lines_are_merged_with_a_few_lints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hundreds of RUN lines that two rules each want to edit: the file is linted again once per
+    step of the largest group (here 2), not twice per group (which made a 950-line file take
+    minutes when the fuzz harness found it)."""
+    from bot.lint.dockerfile import analyzer
+
+    parses: list[int] = []
+    real = analyzer.parse_dockerfile
+
+    def counting(path: str, text: str) -> object:
+        parses.append(1)
+        return real(path, text)
+
+    monkeypatch.setattr(analyzer, "parse_dockerfile", counting)
+    text = "FROM debian:12\n" + "RUN apt-get update && apt-get install -y curl\n" * 300
+    _, findings = analyzer.lint_dockerfile("Dockerfile", text, LintContext())
+    merged = [f for f in findings if f.suggestion is not None]
+    assert len(merged) == 300 and len(parses) <= 4
+    last = merged[-1].suggestion
+    assert last is not None and (last.start, last.end) == (301, 301)
+    fixed = apply_suggestion(text, last)
+    assert fixed.endswith(last.replacement + "\n")
+    assert "--no-install-recommends" in last.replacement and "rm -rf /var/lib/apt/lists" in last.replacement
