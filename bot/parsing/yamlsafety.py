@@ -22,8 +22,9 @@ from bot.text import clamp_line
 
 MAX_DEPTH = 64
 """Nesting levels a YAML reader accepts; no Compose, config or lock file needs more."""
-FAILURES = (RecursionError, TypeError, ValueError)
-"""What ruamel.yaml raises, besides YAMLError, for input it cannot load."""
+FAILURES = (RecursionError, TypeError, ValueError, KeyError, AttributeError, AssertionError, IndexError)
+"""What ruamel.yaml raises, besides YAMLError, for input it cannot load (found by fuzzing: a
+`%YAML 99.2` directive, a merge key over an unusual alias, comments in odd places)."""
 _COMPLEX_KEY = re.compile(r"^\s*(?:- )?\?(?:\s|$)")
 _YAML_ONLY_BREAKS = str.maketrans({"\r": " ", "\x85": " ", "\u2028": " ", "\u2029": " "})
 
@@ -59,4 +60,7 @@ def unplaced_failure(error: BaseException, text: str) -> tuple[int, str]:
     if isinstance(error, TypeError):
         line = next((n for n, line in enumerate(text.split("\n"), 1) if _COMPLEX_KEY.match(line)), 1)
         return line, "not valid YAML here: a mapping key that is itself a mapping or a list is not supported"
-    return 1, f"not valid YAML: {type(error).__name__}"
+    directive = next((n for n, line in enumerate(text.split("\n"), 1) if line.startswith("%YAML")), None)
+    if isinstance(error, KeyError) and directive is not None:
+        return directive, "not valid YAML: a `%YAML` directive with a version no YAML reader knows"
+    return 1, f"not valid YAML: the YAML reader cannot read this file ({type(error).__name__})"

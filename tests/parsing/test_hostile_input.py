@@ -58,6 +58,9 @@ def test_non_ascii_flags_are_not_mojibake() -> None:
         ("? {a: [1]}\n: b\n", 1, "key that is itself a mapping"),  # ruamel.yaml raised TypeError
         ("a: " + "[" * 2000 + "]" * 2000 + "\n", 1, "nesting deeper"),
         ("services:\r  web:\r    image: x\n    links:\n", 1, ""),  # a lone CR is a YAML line break, not git's
+        ("#\n| #\n", 1, "cannot read this file (AssertionError)"),  # ruamel.yaml asserts on the comment
+        (":\n%YAML 9.2\n", 2, "`%YAML` directive"),  # ruamel.yaml raised KeyError
+        (":{%%} &django{%%}\n <<: *django\n", 1, ""),  # ruamel.yaml raised AttributeError: a merge of itself
     ],
 )
 def test_compose_regressions_found_by_fuzzing(text: str, line: int, words: str) -> None:
