@@ -73,9 +73,9 @@ class HeadTree:
             self._texts.update(self.read_many([path]))
         return self._texts[path]
 
-    def texts_read(self) -> list[str]:
-        """Every text an analyzer has read from this tree so far (for masking credentials in them)."""
-        return [text for text in self._texts.values() if text is not None]
+    def texts_read(self) -> list[tuple[str, str]]:
+        """(path, text) of every file an analyzer has read from this tree so far."""
+        return [(path, text) for path, text in self._texts.items() if text is not None]
 
     def read_many(self, paths: list[str]) -> dict[str, str | None]:
         entries = self.entries()

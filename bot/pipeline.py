@@ -9,6 +9,8 @@ from bot.catalog import rule_codes
 from bot.changes import ChangeSet
 from bot.config import Config
 from bot.deps.analyzer import analyze_dependencies
+from bot.deps.parse import LOCK_FORMATS
+from bot.filekinds import classify
 from bot.hardening.analyzer import analyze_hardening
 from bot.image.analyzer import analyze_images
 from bot.lint.compose.analyzer import analyze_compose
@@ -78,9 +80,17 @@ def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None
 def _credentials(changes: ChangeSet, config: Config) -> frozenset[str]:
     """Credential values in everything the review read: the changed files, the head files the
     analyzers opened, and the build args the config passes to docker."""
-    texts = [text for f in changes.files for text in (f.head_text, f.base_text) if text is not None]
+    read = [(f.path, text) for f in changes.files for text in (f.head_text, f.base_text) if text is not None]
+    read.extend(changes.tree.texts_read())
+    locks = [text for path, text in read if _is_lock(path)]
+    others = [text for path, text in read if not _is_lock(path)]
     build_args = [pair for spec in config.image.images for pair in spec.args.items()]
-    return credential_values([*texts, *changes.tree.texts_read()], build_args)
+    return credential_values(others, build_args, locks)
+
+
+def _is_lock(path: str) -> bool:
+    kind = classify(path)
+    return kind is not None and kind.format in LOCK_FORMATS
 
 
 def _without_redundant(sections: list[Section], suppressed: list[Suppressed]) -> list[Section]:

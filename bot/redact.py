@@ -36,9 +36,15 @@ _ASSIGNMENT = re.compile(
 _WORD_SEPARATORS = re.compile(r"[\s\[\]{},]+")
 
 
-def credential_values(texts: Iterable[str], extra: Iterable[tuple[str, str]] = ()) -> frozenset[str]:
-    """Every credential value in `texts`, and in `extra` (name, value) pairs such as build args."""
+def credential_values(
+    texts: Iterable[str], extra: Iterable[tuple[str, str]] = (), tokens_only: Iterable[str] = ()
+) -> frozenset[str]:
+    """Every credential value in `texts`, and in `extra` (name, value) pairs such as build args;
+    in `tokens_only` (lock files, which assign no credentials by name) known shapes and URL
+    passwords only."""
     found: set[str] = set()
+    for text in tokens_only:
+        found.update(secrets.token_values(text))
     for text in texts:
         found.update(secrets.token_values(text))
         for line in text.split("\n"):

@@ -3,7 +3,8 @@
 Each value is unique and long enough that finding it anywhere is a leak, not a coincidence.
 `planted_files()` puts them where people really put credentials: Dockerfile ENV/ARG/RUN/LABEL,
 Compose environment (map and list), command arguments, build args, URL passwords, an env
-file, requirements URLs and index URLs, package.json git URLs and registry tokens, and the
+file, requirements URLs and index URLs, package.json git URLs and registry tokens, a yarn.lock
+registry URL, and the
 image build args of the config file.
 """
 
@@ -29,6 +30,7 @@ SECRETS = {
     "package-json-git": "NpmGitToken-99iiWe2",
     "package-json-auth": "npm_" + "Zx8Cv7Bn6Mq5Wr4Et3Ty2Ui1Op0As9Df8Gh",
     "config-build-arg": "ConfigArgSecret-00jjLp7",
+    "yarn-lock-url": "YarnLockPw-12kkZq3",
 }
 
 
@@ -83,6 +85,10 @@ image:
         "requirements.txt": requirements,
         "package.json": json.dumps(package, indent=2) + "\n",
         ".github/dockhand.yml": config,
+        "yarn.lock": (
+            '# yarn lockfile v1\n\n\nlib@^1.0.0:\n  version "1.0.0"\n'
+            f'  resolved "https://ci:{s["yarn-lock-url"]}@npm.example.com/lib/-/lib-1.0.0.tgz#0123abcd"\n'
+        ),
         "app.py": "print('hi')\n",
     }
 
