@@ -4,8 +4,7 @@ Each value is unique and long enough that finding it anywhere is a leak, not a c
 `planted_files()` puts them where people really put credentials: Dockerfile ENV/ARG/RUN/LABEL,
 Compose environment (map and list), command arguments, build args, URL passwords, an env
 file, requirements URLs and index URLs, package.json git URLs and registry tokens, a yarn.lock
-registry URL, and the
-image build args of the config file.
+registry URL, and the image build args of the config file.
 """
 
 from __future__ import annotations
