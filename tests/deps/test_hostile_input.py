@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.deps.node.package_json import parse_package_json
+from bot.deps.python.locks import parse_poetry_lock, parse_uv_lock
 from bot.deps.python.pipfile import parse_pipfile
 from bot.deps.python.pyproject import parse_pyproject
 from bot.deps.rust.cargo import parse_cargo_lock
@@ -56,3 +57,16 @@ def test_quotes_inside_a_string_do_not_open_a_multi_line_string() -> None:
     text = "[project]\ndescription = \"it's ''' here\"\ndependencies = [\n    \"rich>=13\",\n]\n"
     [dependency] = parse_pyproject("pyproject.toml", text).dependencies
     assert dependency.line == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "package = true\n",
+        '[[package]]\nname = "a"\nsource = { editable = "." }\ndependencies = 3\n',
+        '[[package]]\nname = "a"\nsource = { editable = "." }\n[package.optional-dependencies]\nx = 5\n',
+    ],
+)
+def test_python_locks_of_the_wrong_shape_are_not_a_crash(text: str) -> None:
+    assert parse_uv_lock("uv.lock", text).error is None
+    assert parse_poetry_lock("poetry.lock", text).error is None

@@ -13,7 +13,7 @@ from bot.deps.model import Dependency, ParsedFile, Source, failed
 from bot.deps.python.pep508 import is_full_commit
 from bot.deps.pyver import normalize_name
 from bot.deps.textpos import lines_for_packages
-from bot.deps.tomlfile import TomlProblem, load_toml, table
+from bot.deps.tomlfile import TomlProblem, array, load_toml, table
 
 _MEMBER_SOURCES = ("editable", "virtual", "workspace")
 
@@ -23,7 +23,7 @@ def parse_uv_lock(path: str, text: str) -> ParsedFile:
         data = load_toml(text)
     except TomlProblem as problem:
         return failed(path, "uv.lock", "python", True, problem.line, str(problem))
-    packages = [p for p in data.get("package", []) if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    packages = [p for p in array(data, "package") if isinstance(p, dict) and isinstance(p.get("name"), str)]
     lines = lines_for_packages(text, [p["name"] for p in packages])
     members = [p for p in packages if any(k in table(p, "source") for k in _MEMBER_SOURCES)]
     member_names = {normalize_name(p["name"]) for p in members}
@@ -61,10 +61,10 @@ def parse_uv_lock(path: str, text: str) -> ParsedFile:
 
 
 def _uv_dependency_names(package: dict[str, Any]) -> list[str]:
-    names = [d.get("name") for d in package.get("dependencies", []) if isinstance(d, dict)]
+    names = [d.get("name") for d in array(package, "dependencies") if isinstance(d, dict)]
     for key in ("optional-dependencies", "dev-dependencies"):
         for items in table(package, key).values():
-            names += [d.get("name") for d in items if isinstance(d, dict)]
+            names += [d.get("name") for d in (items if isinstance(items, list) else []) if isinstance(d, dict)]
     return [n for n in names if isinstance(n, str)]
 
 
@@ -85,7 +85,7 @@ def parse_poetry_lock(path: str, text: str) -> ParsedFile:
         data = load_toml(text)
     except TomlProblem as problem:
         return failed(path, "poetry.lock", "python", True, problem.line, str(problem))
-    packages = [p for p in data.get("package", []) if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    packages = [p for p in array(data, "package") if isinstance(p, dict) and isinstance(p.get("name"), str)]
     lines = lines_for_packages(text, [p["name"] for p in packages])
     dependencies = []
     for package, line in zip(packages, lines, strict=True):
