@@ -8,6 +8,7 @@ the repository, and the CLI and the action see exactly the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.filekinds import FileKind, classify
@@ -74,6 +75,9 @@ class HeadTree:
         return self._texts[path]
 
     def read_many(self, paths: list[str]) -> dict[str, str | None]:
+        """Texts of `paths` (None as in `read`); each file is read from git once per tree."""
+        cached = {p: self._texts[p] for p in paths if p in self._texts}
+        paths = [p for p in paths if p not in cached]
         entries = self.entries()
         regular = [p for p in paths if p in entries and entries[p].mode.startswith("100")]
         sizes = self.repo.blob_sizes(entries[p].blob for p in regular)
@@ -83,7 +87,7 @@ class HeadTree:
         for path in readable:
             texts[path] = decode(blobs.get(entries[path].blob, b"")).text
         self._texts.update(texts)
-        return texts
+        return {**cached, **texts}
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,14 @@ class ChangeSet:
     notes: tuple[str, ...] = ()
 
     def file(self, path: str) -> ChangedFile | None:
-        return next((f for f in self.files if f.path == path), None)
+        return self._by_path.get(path)
+
+    @cached_property
+    def _by_path(self) -> dict[str, ChangedFile]:
+        found: dict[str, ChangedFile] = {}
+        for changed in self.files:
+            found.setdefault(changed.path, changed)
+        return found
 
     def of_family(self, family: str) -> list[ChangedFile]:
         return [f for f in self.files if f.kind.family.value == family]

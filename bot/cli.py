@@ -128,11 +128,14 @@ def review_repository(
     reads the base's under pull_request_target, so a pull request cannot relax its own policy.
     """
     repo = GitRepo.open(path)
-    commits = resolve_range(repo, base, head)
-    config_commit = repo.resolve_commit(config_from) if config_from else commits.head
-    config = load_config(HeadTree(repo, config_commit), config_path, rule_codes())
-    changes = build_changeset(repo, commits, config.max_file_bytes)
-    return run_review(changes, config, options)
+    try:
+        commits = resolve_range(repo, base, head)
+        config_commit = repo.resolve_commit(config_from) if config_from else commits.head
+        config = load_config(HeadTree(repo, config_commit), config_path, rule_codes())
+        changes = build_changeset(repo, commits, config.max_file_bytes)
+        return run_review(changes, config, options)
+    finally:
+        repo.close()
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     if not options.build:
         return _section(notes=["image builds skipped (--no-build)"])
     config = _with_budget(config, options)
-    repo = GitRepo(changes.repo_path)
+    repo = changes.tree.repo
     base_tree = HeadTree(repo, changes.base, changes.tree.max_bytes)
     discovery = discover(Repository.of(repo, changes, base_tree), config.image)
     notes = list(discovery.notes)

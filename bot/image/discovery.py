@@ -17,6 +17,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.changes import ChangeSet, HeadTree
 from bot.filekinds import Family, classify
@@ -91,6 +92,10 @@ class Repository:
         )
 
     def directories(self) -> frozenset[str]:
+        return self._directories
+
+    @cached_property
+    def _directories(self) -> frozenset[str]:
         found: set[str] = {"."}
         for path in self.head_paths:
             parent = posixpath.dirname(path)
