@@ -7,7 +7,7 @@ the repository, and the CLI and the action see exactly the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -103,6 +103,11 @@ class ChangeSet:
         return self._by_path.get(path)
 
     @cached_property
+    def base_tree(self) -> HeadTree:
+        """Every file of the base commit, read lazily like `tree` (one listing per review)."""
+        return HeadTree(self.tree.repo, self.base, self.tree.max_bytes)
+
+    @cached_property
     def _by_path(self) -> dict[str, ChangedFile]:
         found: dict[str, ChangedFile] = {}
         for changed in self.files:
@@ -143,8 +148,15 @@ def resolve_range(repo: GitRepo, base_ref: str | None, head_ref: str | None) -> 
     return ResolvedRange(merge_base, head, tuple(notes))
 
 
-def build_changeset(repo: GitRepo, commits: ResolvedRange, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> ChangeSet:
-    """Everything the review needs from git, in a fixed number of git processes."""
+def build_changeset(
+    repo: GitRepo,
+    commits: ResolvedRange,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    head_tree: HeadTree | None = None,
+) -> ChangeSet:
+    """Everything the review needs from git, in a fixed number of git processes.
+
+    `head_tree`: the head's tree if the caller already listed it (to read the config file)."""
     raw = [change for change in repo.raw_diff(commits.base, commits.head) if classify(change.path)]
     sizes = repo.blob_sizes(_blobs_of(raw))
     readable = [blob for blob, size in sizes.items() if size <= max_file_bytes]
@@ -156,7 +168,10 @@ def build_changeset(repo: GitRepo, commits: ResolvedRange, max_file_bytes: int =
         _changed_file(change, contents, sizes, added.get(change.path, set()), max_file_bytes)
         for change in sorted(raw, key=lambda c: c.path)
     )
-    tree = HeadTree(repo, commits.head, max_file_bytes)
+    if head_tree is not None and head_tree.commit == commits.head:
+        tree = replace(head_tree, max_bytes=max_file_bytes, _texts={})  # the listing, not texts read at another limit
+    else:
+        tree = HeadTree(repo, commits.head, max_file_bytes)
     return ChangeSet(repo.path, commits.base, commits.head, files, tree, commits.notes)
 
 

@@ -131,8 +131,9 @@ def review_repository(
     try:
         commits = resolve_range(repo, base, head)
         config_commit = repo.resolve_commit(config_from) if config_from else commits.head
-        config = load_config(HeadTree(repo, config_commit), config_path, rule_codes())
-        changes = build_changeset(repo, commits, config.max_file_bytes)
+        config_tree = HeadTree(repo, config_commit)
+        config = load_config(config_tree, config_path, rule_codes())
+        changes = build_changeset(repo, commits, config.max_file_bytes, config_tree)
         return run_review(changes, config, options)
     finally:
         repo.close()

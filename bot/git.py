@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import threading
 import weakref
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GIT_TIMEOUT_SECONDS = 120
+_TREE_RECORD = re.compile(rb"(\d+) \w+ ([0-9a-f]+)\t([^\0]*)\0")
+"""One `git ls-tree -z` record: mode, type, object id, TAB, path, NUL."""
 
 
 class GitError(Exception):
@@ -225,14 +228,10 @@ class GitRepo:
 
     def tree(self, commit: str) -> list[TreeEntry]:
         out = self.run(["ls-tree", "-r", "-z", "--full-tree", commit])
-        entries = []
-        for record in out.split(b"\0"):
-            if not record:
-                continue
-            meta, _, path = record.partition(b"\t")
-            mode, _kind, blob = meta.decode().split(" ")
-            entries.append(TreeEntry(mode, blob, path.decode("utf-8", errors="surrogateescape")))
-        return entries
+        return [
+            TreeEntry(mode.decode(), blob.decode(), path.decode("utf-8", errors="surrogateescape"))
+            for mode, blob, path in _TREE_RECORD.findall(out)
+        ]
 
     def blob_sizes(self, blobs: Iterable[str]) -> dict[str, int]:
         """Sizes of the blobs that exist (missing ones are left out)."""

@@ -36,7 +36,7 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
         return _section(notes=["image builds skipped (--no-build)"])
     config = _with_budget(config, options)
     repo = changes.tree.repo
-    base_tree = HeadTree(repo, changes.base, changes.tree.max_bytes)
+    base_tree = changes.base_tree
     discovery = discover(Repository.of(repo, changes, base_tree), config.image)
     notes = list(discovery.notes)
     if not discovery.targets:

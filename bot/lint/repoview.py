@@ -50,10 +50,7 @@ class RepoView:
     @cached_property
     def tree(self) -> HeadTree:
         """The commit of this side (the head's tree is shared with the ChangeSet)."""
-        if self.side == HEAD:
-            return self.changes.tree
-        head = self.changes.tree
-        return HeadTree(head.repo, self.changes.base, head.max_bytes)
+        return self.changes.tree if self.side == HEAD else self.changes.base_tree
 
     @cached_property
     def files(self) -> frozenset[str]:
