@@ -11,8 +11,16 @@ from __future__ import annotations
 import io
 from typing import Any, Union
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from bot.parsing.yamlbounds import (
+    DEFAULT_MAX_ALIAS_NODES,
+    DEFAULT_MAX_DEPTH,
+    LimitExceeded,
+    bounded_yaml,
+    depth_message,
+    is_depth_error,
+)
 
 YamlMap = dict[str, tuple[int, Union[str, "YamlMap"]]]
 """key -> (line, scalar text or nested mapping)."""
@@ -87,12 +95,17 @@ def _split(text: str) -> tuple[str, str]:
 
 
 def _full(text: str) -> YamlMap:
-    yaml = YAML(typ="rt")
+    yaml = bounded_yaml(max_alias_nodes=DEFAULT_MAX_ALIAS_NODES, kind="lock file")
     try:
         data = yaml.load(io.StringIO(text))
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise YamlProblem(mark.line + 1 if mark else 1, f"not valid YAML: {error.problem or error.context}") from None
+        line = mark.line + 1 if mark else 1
+        if isinstance(error, LimitExceeded):
+            raise YamlProblem(line, str(error.problem)) from None
+        if is_depth_error(error):
+            raise YamlProblem(line, depth_message(DEFAULT_MAX_DEPTH, "lock file")) from None
+        raise YamlProblem(line, f"not valid YAML: {error.problem or error.context}") from None
     except (YAMLError, RecursionError) as error:
         raise YamlProblem(1, f"not valid YAML: {error}") from None
     if not isinstance(data, dict):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.deps.nesting import deepest
+
 
 class JsonProblem(ValueError):
     def __init__(self, line: int, message: str) -> None:
@@ -30,7 +32,8 @@ def load_json(text: str, duplicates: list[str] | None = None) -> Any:
             error.lineno, f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from None
     except RecursionError:
-        raise JsonProblem(1, "not valid JSON: nested too deeply") from None
+        nesting = deepest(text, "JSON")
+        raise JsonProblem(nesting.line, nesting.message("JSON")) from None
 
 
 def object_span(text: str, key_offset: int) -> tuple[int, int]:

@@ -28,14 +28,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from bot.parsing.compose_merge import merge_documents
 from bot.parsing.compose_schema import validate_compose
 from bot.parsing.interpolation import resolve
+from bot.parsing.yamlbounds import LimitExceeded, bounded_yaml, depth_message, is_depth_error
 from bot.parsing.yamllines import item_line, key_line, value_line
 from bot.text import split_lines
 
@@ -68,10 +66,6 @@ class ComposeProblem:
     message: str
     kind: str
     """"yaml" (does not parse), "schema" (not valid Compose) or "limit" (refused)."""
-
-
-class LimitExceeded(MarkedYAMLError):
-    """Raised while composing, before the document is built, when a limit is crossed."""
 
 
 @dataclass(frozen=True)
@@ -321,9 +315,7 @@ def _has_jinja(text: str) -> bool:
 
 
 def _load(text: str, limits: ComposeLimits, *, allow_duplicate_keys: bool) -> _Loaded:
-    yaml = YAML(typ="rt")
-    yaml.Composer = _bounded_composer(limits.max_nodes)
-    yaml.max_depth = limits.max_depth
+    yaml = bounded_yaml(max_depth=limits.max_depth, max_nodes=limits.max_nodes, kind="Compose file")
     yaml.allow_duplicate_keys = allow_duplicate_keys
     result = _Loaded()
     documents: list[Any] = []
@@ -335,7 +327,7 @@ def _load(text: str, limits: ComposeLimits, *, allow_duplicate_keys: bool) -> _L
         result.problems.append(ComposeProblem(_mark_line(error), str(error.problem), "limit"))
         return result
     except MarkedYAMLError as error:
-        kind = "limit" if "maximum depth" in str(error.problem) else "yaml"
+        kind = "limit" if is_depth_error(error) else "yaml"
         message = _yaml_message(error) if kind == "yaml" else _depth_message(limits)
         result.problems.append(ComposeProblem(_mark_line(error), message, kind))
         return result
@@ -348,44 +340,6 @@ def _load(text: str, limits: ComposeLimits, *, allow_duplicate_keys: bool) -> _L
             return result
     result.data = _merge_documents(documents)
     return result
-
-
-def _bounded_composer(max_nodes: int) -> type[Composer]:
-    class BoundedComposer(Composer):
-        """Counts every node as it would be if aliases were expanded; refuses past `max_nodes`."""
-
-        expanded_sizes: dict[int, int]
-
-        def compose_document(self) -> Any:
-            self.expanded_sizes = {}
-            return super().compose_document()
-
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            node = super().compose_node(parent, index)
-            sizes = self.expanded_sizes
-            if id(node) not in sizes:
-                sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
-            total = sizes[id(node)]
-            if total > max_nodes:
-                raise LimitExceeded(
-                    None,
-                    None,
-                    f"YAML aliases here would expand to more than {max_nodes:,} values "
-                    f"(an alias bomb, or a document far larger than a Compose file): not read",
-                    node.start_mark,
-                )
-            return node
-
-    return BoundedComposer
-
-
-def _children(node: Node) -> Iterator[Node]:
-    if isinstance(node, SequenceNode):
-        yield from node.value
-    elif isinstance(node, MappingNode):
-        for key, value in node.value:
-            yield key
-            yield value
 
 
 def _mark_line(error: MarkedYAMLError) -> int:
@@ -405,7 +359,7 @@ def _yaml_message(error: MarkedYAMLError) -> str:
 
 
 def _depth_message(limits: ComposeLimits) -> str:
-    return f"nesting deeper than {limits.max_depth} levels: refused (no Compose file needs it)"
+    return depth_message(limits.max_depth, "Compose file")
 
 
 def _merge_documents(documents: list[Any]) -> Any:
