@@ -73,16 +73,18 @@ def _bounded_composer(max_nodes: int | None, max_alias_nodes: int | None, kind: 
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             is_alias = self.parser.check_event(AliasEvent)
+            used_at = self.parser.peek_event().start_mark  # an alias: where it is used, not its anchor
             node = super().compose_node(parent, index)
+            mark = used_at if is_alias else node.start_mark
             sizes = self.expanded_sizes
             if id(node) not in sizes:
                 sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
             if is_alias:
                 self.aliased += sizes[id(node)]
             if max_nodes is not None and sizes[id(node)] > max_nodes:
-                raise LimitExceeded(None, None, refusal(max_nodes), node.start_mark)
+                raise LimitExceeded(None, None, refusal(max_nodes), mark)
             if max_alias_nodes is not None and self.aliased > max_alias_nodes:
-                raise LimitExceeded(None, None, refusal(max_alias_nodes), node.start_mark)
+                raise LimitExceeded(None, None, refusal(max_alias_nodes), mark)
             return node
 
     return BoundedComposer
