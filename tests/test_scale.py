@@ -55,21 +55,17 @@ def test_git_processes_do_not_grow_with_the_pull_request(
 
 
 def hostile_review(make_repo: GitRepoFactory) -> Review:
-    bomb = ['a0: &a0 ["lol"]'] + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 12)]
+    bomb = "".join(f"  a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]\n" for n in range(1, 12))
+    bomb = '  a0: &a0 ["lol"]\n' + bomb
+    deep = "[" * 50_000 + "]" * 50_000
+    services = "".join(f"  s{n}:\n    image: registry.example.com/s{n}:1\n" for n in range(12_000))
     head = {
-        "bomb/compose.yaml": "x-bomb:\n"
-        + "".join(f"  {line}\n" for line in bomb)
-        + "services:\n  web:\n    image: *a11\n",
-        "lock/pnpm-lock.yaml": "lockfileVersion: '9.0'\n"
-        + "\n".join(bomb)
-        + "\nimporters:\n  .:\n    dependencies: *a11\n",
-        "deep/package.json": '{"dependencies": {"a": ' + "[" * 50_000 + "]" * 50_000 + "}}\n",
-        "deep/Cargo.toml": '[package]\nname = "a"\nversion = "1.0.0"\n[package.metadata]\nx = '
-        + "[" * 50_000
-        + "]" * 50_000,
+        "bomb/compose.yaml": f"x-bomb:\n{bomb}services:\n  web:\n    image: *a11\n",
+        "lock/pnpm-lock.yaml": f"lockfileVersion: '9.0'\nx:\n{bomb}importers:\n  .:\n    dependencies: *a11\n",
+        "deep/package.json": '{"dependencies": {"a": ' + deep + "}}\n",
+        "deep/Cargo.toml": f'[package]\nname = "a"\nversion = "1.0.0"\n[package.metadata]\nx = {deep}\n',
         "heredoc/Dockerfile": "FROM alpine:3.20\n" + "RUN <<EOF\n" * 20_000,
-        "huge/compose.yaml": "services:\n"
-        + "".join(f"  s{n}:\n    image: registry.example.com/s{n}:1\n" for n in range(12_000)),
+        "huge/compose.yaml": "services:\n" + services,
         "big/package-lock.json": '{"lockfileVersion": 3, "packages": {"": {}}, "pad": "' + "x" * 1_200_000 + '"}\n',
         "app/Dockerfile": "FROM debian:12\nRUN apt-get install -y curl\n",
         ".dockhand.yml": "max-file-bytes: 1000000\n",
