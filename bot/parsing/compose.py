@@ -235,7 +235,14 @@ class ComposeFile:
         return tuple(found)
 
     def service(self, name: str) -> Service | None:
-        return next((s for s in self.services if s.name == name), None)
+        return self._services_by_name.get(name)
+
+    @cached_property
+    def _services_by_name(self) -> dict[str, Service]:
+        found: dict[str, Service] = {}
+        for service in self.services:
+            found.setdefault(service.name, service)
+        return found
 
     def section(self, key: str) -> dict[Any, Any]:
         value = self.data.get(key) if isinstance(self.data, dict) else None
