@@ -1,25 +1,30 @@
-"""The `dockhand` command line: review, demo, rules."""
+"""The `dockhand` command line: review, plan, merge, demo, action, publish, rules."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bot import __version__
 from bot.catalog import ALL_RULES, rule_codes
-from bot.changes import HeadTree, build_changeset, resolve_range
-from bot.config import ConfigError, load_config
+from bot.changes import ChangeSet, HeadTree, build_changeset, resolve_range
+from bot.config import Config, ConfigError, load_config
 from bot.docs import rules_markdown
 from bot.git import GitError, GitRepo
+from bot.image.plan import MAX_MATRIX_JOBS, matrix, parse_only, plan_images
 from bot.model import Review, Severity, Verdict
 from bot.options import ReviewOptions
 from bot.pipeline import run_review
 from bot.report.html import render_html
 from bot.report.json_report import render_json
 from bot.report.markdown import render_markdown
+from bot.report.merge import MergeError, merge_reviews, read_reviews, unreviewed
 from bot.report.sarif import render_sarif
 
 EXIT_PASS, EXIT_POLICY, EXIT_ERROR = 0, 1, 2
@@ -65,7 +70,32 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--no-build", action="store_true", help="do not build the base and head images")
     review.add_argument("--no-scan", action="store_true", help="do not scan with Trivy")
     review.add_argument("--keep-images", action="store_true", help="keep the images built for the review")
+    review.add_argument(
+        "--only",
+        action="append",
+        metavar="IMAGE",
+        help="build only this image: an id from `dockhand plan` (comma-separated for several), a Dockerfile "
+        "path, or `none` (repeatable; a matrix job of plan/merge)",
+    )
     review.set_defaults(handler=_review)
+
+    plan = commands.add_parser("plan", help="print the images a change needs built, as a GitHub Actions matrix (JSON)")
+    _add_change_options(plan)
+    plan.add_argument("--max-jobs", type=int, default=MAX_MATRIX_JOBS, help="most matrix jobs (GitHub allows 256)")
+    plan.set_defaults(handler=_plan)
+
+    merge = commands.add_parser("merge", help="merge the JSON reviews of a plan's matrix jobs into one report")
+    merge.add_argument("reviews", nargs="+", type=Path, metavar="REVIEW_JSON", help="review JSON files (--format json)")
+    _add_output_options(merge)
+    merge.add_argument("--matrix", help="the plan's matrix JSON: images whose job left no review are named")
+    merge.add_argument(
+        "--publish",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="publish to the pull request like the action (default: when run in GitHub Actions)",
+    )
+    merge.add_argument("--pr", type=int, help="pull request number (default: from the event)")
+    merge.set_defaults(handler=_merge)
 
     demo = commands.add_parser("demo", help="review a built-in example repository end to end")
     _add_output_options(demo)
@@ -107,7 +137,11 @@ def _review(args: argparse.Namespace) -> int:
         args.head,
         args.config,
         ReviewOptions(
-            build=not args.no_build, scan=not args.no_scan, fail_on=args.fail_on, keep_images=args.keep_images
+            build=not args.no_build,
+            scan=not args.no_scan,
+            fail_on=args.fail_on,
+            keep_images=args.keep_images,
+            only=parse_only(args.only) if args.only is not None else None,
         ),
     )
     _write(RENDERERS[args.format](review), args.output)
@@ -127,16 +161,66 @@ def review_repository(
     `config_from`: the commit to read the config file from (default: the head); the action
     reads the base's under pull_request_target, so a pull request cannot relax its own policy.
     """
+    with open_change(path, base, head, config_path, config_from) as (changes, config):
+        return run_review(changes, config, options)
+
+
+@contextlib.contextmanager
+def open_change(
+    path: Path, base: str | None, head: str | None, config_path: Path | None, config_from: str | None = None
+) -> Iterator[tuple[ChangeSet, Config]]:
+    """The ChangeSet and the Config of a local review; git's reader processes stop at the end."""
     repo = GitRepo.open(path)
     try:
         commits = resolve_range(repo, base, head)
         config_commit = repo.resolve_commit(config_from) if config_from else commits.head
         config_tree = HeadTree(repo, config_commit)
         config = load_config(config_tree, config_path, rule_codes())
-        changes = build_changeset(repo, commits, config.max_file_bytes, config_tree)
-        return run_review(changes, config, options)
+        yield build_changeset(repo, commits, config.max_file_bytes, config_tree), config
     finally:
         repo.close()
+
+
+def _plan(args: argparse.Namespace) -> int:
+    with open_change(args.repo, args.base, args.head, args.config) as (changes, config):
+        targets, notes = plan_images(changes, config)
+    planned = matrix(targets, args.max_jobs)
+    for note in notes:
+        print(f"dockhand: {note}", file=sys.stderr)
+    print(f"dockhand: {len(targets)} image(s) to build in {len(planned['include'])} matrix job(s)", file=sys.stderr)
+    print(json.dumps(planned, separators=(",", ":")))
+    return EXIT_PASS
+
+
+def _merge(args: argparse.Namespace) -> int:
+    publish = args.publish if args.publish is not None else os.environ.get("GITHUB_ACTIONS") == "true"
+    if publish:
+        from bot.github.action import run_action
+
+        inputs = {"INPUT_MODE": "merge", "INPUT_REVIEWS": "\n".join(str(path) for path in args.reviews)}
+        inputs |= {"INPUT_MATRIX": args.matrix} if args.matrix else {}
+        inputs |= {"INPUT_PR-NUMBER": str(args.pr)} if args.pr else {}
+        return run_action({**os.environ, **inputs})
+    reviews, problems = read_reviews(args.reviews)
+    problems += [f"no review of {name}: its matrix job left none" for name in unreviewed(args.matrix or "{}", reviews)]
+    try:
+        review = merge_reviews(reviews)
+    except MergeError as error:
+        raise UsageError(str(error)) from None
+    review = replace(review, notes=(*review.notes, *problems))
+    _write(RENDERERS[args.format](review), args.output)
+    for problem in problems:
+        print(f"dockhand: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_ERROR
+    return EXIT_POLICY if review.verdict is Verdict.FAIL else EXIT_PASS
+
+
+def _add_change_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--repo", type=Path, default=Path(), help="the git repository (default: .)")
+    command.add_argument("--base", help="base commit (default: merge-base with origin/HEAD, main or master)")
+    command.add_argument("--head", help="head commit (default: HEAD)")
+    command.add_argument("--config", type=Path, help="config file (default: .github/dockhand.yml or .dockhand.yml)")
 
 
 def _demo(args: argparse.Namespace) -> int:
