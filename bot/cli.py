@@ -8,7 +8,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from bot import __version__
@@ -24,7 +23,7 @@ from bot.pipeline import run_review
 from bot.report.html import render_html
 from bot.report.json_report import render_json
 from bot.report.markdown import render_markdown
-from bot.report.merge import MergeError, merge_reviews, read_reviews, unreviewed
+from bot.report.merge import merge_files
 from bot.report.sarif import render_sarif
 
 EXIT_PASS, EXIT_POLICY, EXIT_ERROR = 0, 1, 2
@@ -201,16 +200,12 @@ def _merge(args: argparse.Namespace) -> int:
         inputs |= {"INPUT_MATRIX": args.matrix} if args.matrix else {}
         inputs |= {"INPUT_PR-NUMBER": str(args.pr)} if args.pr else {}
         return run_action({**os.environ, **inputs})
-    reviews, problems = read_reviews(args.reviews)
-    problems += [f"no review of {name}: its matrix job left none" for name in unreviewed(args.matrix or "{}", reviews)]
-    try:
-        review = merge_reviews(reviews)
-    except MergeError as error:
-        raise UsageError(str(error)) from None
-    review = replace(review, notes=(*review.notes, *problems))
-    _write(RENDERERS[args.format](review), args.output)
+    review, problems = merge_files(args.reviews, matrix_json=args.matrix or "")
     for problem in problems:
         print(f"dockhand: {problem}", file=sys.stderr)
+    if review is None:
+        raise UsageError("nothing to merge")
+    _write(RENDERERS[args.format](review), args.output)
     if problems:
         return EXIT_ERROR
     return EXIT_POLICY if review.verdict is Verdict.FAIL else EXIT_PASS

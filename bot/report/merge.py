@@ -15,13 +15,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.hardening.analyzer import hardening_regression
 from bot.image.plan import NO_IMAGE
 from bot.model import Finding, Review, ReviewedFile, Section, Table
 from bot.policy import decide
 from bot.report.json_load import ReportError, review_from_json
 
 T = TypeVar("T")
-SectionMerger = Callable[[Sequence[Section]], Section]
+HARDENING = "hardening"
+HARDENING_RULES = frozenset({hardening_regression.id})
+"""Findings drawn from a checklist, which depends on whether the job built the image."""
 
 
 class MergeError(ValueError):
@@ -29,6 +32,8 @@ class MergeError(ValueError):
 
 
 def merge_reviews(reviews: Sequence[Review]) -> Review:
+    """One review of the jobs' reviews (of the same commits; read back from JSON, a review's
+    findings are in `Review.findings` only, so that is where they are merged from)."""
     if not reviews:
         raise MergeError("no reviews to merge")
     first = reviews[0]
@@ -38,8 +43,19 @@ def merge_reviews(reviews: Sequence[Review]) -> Review:
                 f"the reviews are of different commits ({first.base[:12]}...{first.head[:12]} and "
                 f"{review.base[:12]}...{review.head[:12]}): not merged"
             )
-    sections = [_merge_section(group) for group in _by_key(s for r in reviews for s in r.sections)]
-    findings = sorted(_unique((f for s in sections for f in s.findings), _finding_key), key=Finding.sort_key)
+    checklist_from = _checklist_sources(reviews)
+
+    def kept(index: int, finding: Finding) -> bool:
+        return finding.rule not in HARDENING_RULES or checklist_from.get(finding.path, index) == index
+
+    findings = _sorted_unique(f for index, r in enumerate(reviews) for f in r.findings if kept(index, f))
+    sections = []
+    for key, indexed in _by_key(reviews).items():
+        if key == HARDENING:
+            sections.append(_hardening(indexed, checklist_from))
+        else:
+            group = [section for _, section in indexed]
+            sections.append(_images(group) if key == "image" else _same_in_every_job(group))
     fail_on = min(review.fail_on for review in reviews)
     verdict, reason = decide(findings, fail_on)
     return Review(
@@ -47,7 +63,7 @@ def merge_reviews(reviews: Sequence[Review]) -> Review:
         head=first.head,
         files=_merge_files([f for r in reviews for f in r.files]),
         sections=tuple(sections),
-        findings=tuple(findings),
+        findings=findings,
         verdict=verdict,
         reason=reason,
         fail_on=fail_on,
@@ -56,17 +72,12 @@ def merge_reviews(reviews: Sequence[Review]) -> Review:
     )
 
 
-def _merge_section(group: Sequence[Section]) -> Section:
-    return _MERGERS.get(group[0].key, _same_in_every_job)(group)
-
-
 def _same_in_every_job(group: Sequence[Section]) -> Section:
     """Lint sections: every job reviewed the same files; one copy of everything."""
-    first = group[0]
     return replace(
-        first,
-        findings=_findings(group),
-        tables=_tables(t for s in group for t in s.tables),
+        group[0],
+        findings=_sorted_unique(f for s in group for f in s.findings),
+        tables=_tables(group),
         notes=_notes(group),
     )
 
@@ -79,49 +90,54 @@ def _images(group: Sequence[Section]) -> Section:
     )
     data: dict[str, Any] = {**group[0].data, "images": images}
     data["size_delta_bytes"] = sum(d for image in images if isinstance(d := image.get("size_delta_bytes"), int))
-    unavailable = next((s.data["unavailable"] for s in group if s.data.get("unavailable")), None)
     data.pop("unavailable", None)
+    unavailable = next((s.data["unavailable"] for s in group if s.data.get("unavailable")), None)
     if unavailable:
         data["unavailable"] = unavailable
+    merged = _same_in_every_job(group)
+    return replace(merged, data=data)
+
+
+def _checklist_sources(reviews: Sequence[Review]) -> dict[str, int]:
+    """For each Dockerfile, the review whose checklist read the most built images (the image's own
+    config decides the user, init and health check rows), else the first that has one."""
+    best: dict[str, tuple[int, int]] = {}
+    for index, review in enumerate(reviews):
+        for section in review.sections:
+            if section.key != HARDENING:
+                continue
+            for checklist in section.data.get("checklists", []):
+                path, sides = str(checklist.get("path")), len(checklist.get("image_sides") or [])
+                if path not in best or sides > best[path][0]:
+                    best[path] = (sides, index)
+    return {path: index for path, (_, index) in best.items()}
+
+
+def _hardening(indexed: Sequence[tuple[int, Section]], checklist_from: dict[str, int]) -> Section:
+    """Each Dockerfile's checklist, table and findings from the review `checklist_from` names."""
+    first = indexed[0][1]
+    mine = list(indexed)
+
+    def chosen(index: int, path: str | None) -> bool:
+        return path is None or checklist_from.get(path, index) == index
+
+    checklists = [c for i, s in mine for c in s.data.get("checklists", []) if chosen(i, str(c.get("path")))]
     return replace(
-        group[0],
-        findings=_findings(group),
-        tables=_tables(t for s in group for t in s.tables),
-        notes=_notes(group),
-        data=data,
+        first,
+        findings=_sorted_unique(f for i, s in mine for f in s.findings if chosen(i, f.path)),
+        tables=tuple(t for i, s in mine for t in s.tables if chosen(i, t.path)),
+        notes=_notes([s for _, s in mine]),
+        data={**first.data, "checklists": checklists},
     )
 
 
-def _hardening(group: Sequence[Section]) -> Section:
-    """Each Dockerfile's checklist from the job that built its image (the image's own config
-    decides the user, init and health check rows), else from any job."""
-    chosen: dict[str, tuple[int, Section, dict[str, Any]]] = {}
-    for section in group:
-        for checklist in section.data.get("checklists", []):
-            path, sides = str(checklist.get("path")), len(checklist.get("image_sides") or [])
-            if path not in chosen or sides > chosen[path][0]:
-                chosen[path] = (sides, section, checklist)
-    paths = list(chosen)  # in the order the jobs list them
-    findings = [f for p in paths for f in chosen[p][1].findings if f.path == p]
-    tables = [t for p in paths for t in chosen[p][1].tables if t.path == p]
-    data = {**group[0].data, "checklists": [chosen[p][2] for p in paths]}
-    return replace(
-        group[0],
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
-        tables=tuple(tables),
-        notes=_notes(group),
-        data=data,
-    )
-
-
-_MERGERS: dict[str, SectionMerger] = {"image": _images, "hardening": _hardening}
-
-
-def _by_key(sections: Iterable[Section]) -> list[list[Section]]:
-    groups: dict[str, list[Section]] = {}
-    for section in sections:
-        groups.setdefault(section.key, []).append(section)
-    return list(groups.values())
+def _by_key(reviews: Sequence[Review]) -> dict[str, list[tuple[int, Section]]]:
+    """Each section key's sections, with the index of the review they come from, in first-seen order."""
+    groups: dict[str, list[tuple[int, Section]]] = {}
+    for index, review in enumerate(reviews):
+        for section in review.sections:
+            groups.setdefault(section.key, []).append((index, section))
+    return groups
 
 
 def _merge_files(files: list[ReviewedFile]) -> tuple[ReviewedFile, ...]:
@@ -133,12 +149,12 @@ def _merge_files(files: list[ReviewedFile]) -> tuple[ReviewedFile, ...]:
     return tuple(merged.values())
 
 
-def _findings(group: Sequence[Section]) -> tuple[Finding, ...]:
-    return tuple(sorted(_unique((f for s in group for f in s.findings), _finding_key), key=Finding.sort_key))
+def _sorted_unique(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(_unique(findings, _finding_key), key=Finding.sort_key))
 
 
-def _tables(tables: Iterable[Table]) -> tuple[Table, ...]:
-    return tuple(_unique(tables, lambda table: table))
+def _tables(group: Sequence[Section]) -> tuple[Table, ...]:
+    return tuple(_unique((t for s in group for t in s.tables), lambda table: table))
 
 
 def _notes(group: Sequence[Section]) -> tuple[str, ...]:
@@ -199,3 +215,27 @@ def unreviewed(matrix_json: str, reviews: Sequence[Review]) -> list[str]:
         if any(image_id not in reviewed for image_id in ids):
             missing.append(str(entry.get("name") or ",".join(ids)))
     return missing
+
+
+def merge_files(
+    paths: Sequence[Path], head: str | None = None, matrix_json: str = ""
+) -> tuple[Review | None, list[str]]:
+    """The merged review of the files that can be read (those of `head`, when given), and the
+    problems: unreadable files, reviews of another commit, planned images nobody reviewed."""
+    reviews, problems = read_reviews(paths)
+    if not paths:
+        problems.append("no review JSON file to merge")
+    if head is not None:
+        problems += [
+            f"a review of {r.head[:12]} is not of the head {head[:12]}: left out" for r in reviews if r.head != head
+        ]
+        reviews = [r for r in reviews if r.head == head]
+    if matrix_json:
+        problems += [f"no review of {name}: its matrix job left none" for name in unreviewed(matrix_json, reviews)]
+    if not reviews:
+        return None, problems
+    try:
+        merged = merge_reviews(reviews)
+    except MergeError as error:
+        return None, [*problems, str(error)]
+    return replace(merged, notes=(*merged.notes, *problems)), problems
