@@ -144,6 +144,15 @@ def _review(args: argparse.Namespace) -> int:
         ),
     )
     _write(RENDERERS[args.format](review), args.output)
+    return exit_code(review)
+
+
+def exit_code(review: Review) -> int:
+    """2 when work was cut short (the report says what finished), else the policy's 0 or 1."""
+    for problem in review.interruptions():
+        print(f"dockhand: error: review incomplete: {problem}", file=sys.stderr)
+    if review.interruptions():
+        return EXIT_ERROR
     return EXIT_POLICY if review.verdict is Verdict.FAIL else EXIT_PASS
 
 
@@ -206,9 +215,8 @@ def _merge(args: argparse.Namespace) -> int:
     if review is None:
         raise UsageError("nothing to merge")
     _write(RENDERERS[args.format](review), args.output)
-    if problems:
-        return EXIT_ERROR
-    return EXIT_POLICY if review.verdict is Verdict.FAIL else EXIT_PASS
+    code = exit_code(review)
+    return EXIT_ERROR if problems else code
 
 
 def _add_change_options(command: argparse.ArgumentParser) -> None:

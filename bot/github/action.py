@@ -143,6 +143,7 @@ class _Action:
         retrier = self.runtime.make_retrier(self.log.info)
         target = self.pull_target(retrier)
         review, problems = merge_files(files, target.head_sha if target else None, self.inputs.matrix)
+        problems += [f"review incomplete: {problem}" for problem in review.interruptions()] if review else []
         for problem in problems:
             self.log.error(problem)
         if review is None:
@@ -273,8 +274,9 @@ class _Action:
 
 
 def not_run(review: Review, options: ReviewOptions) -> list[str]:
-    """`build: true` / `scan: true` whose analyzer could not run (its section's `data.unavailable`)."""
-    problems = []
+    """`build: true` / `scan: true` whose analyzer could not run (its section's `data.unavailable`),
+    and work that started and was cut short (`data.interrupted`), whatever the inputs."""
+    problems = [f"review incomplete: {problem}" for problem in review.interruptions()]
     for key, name, required in (("image", "build", options.build_required), ("scan", "scan", options.scan_required)):
         if not required:
             continue

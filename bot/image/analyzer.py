@@ -60,7 +60,11 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     for result in results:
         findings.extend(_findings(result, changes, base_tree, config))
         notes.extend(_result_notes(result))
-    return _section(findings, results, notes)
+    lost = session.lost.reason
+    if lost:
+        built = sum(1 for result in results if result.head.measure is not None)
+        notes.append(f"{lost}: {built} of {len(results)} image(s) built and measured; the others were not")
+    return _section(findings, results, notes, interrupted=lost)
 
 
 def _with_budget(config: Config, options: ReviewOptions) -> Config:
@@ -82,8 +86,10 @@ def _section(
     results: list[ImageResult] | None = None,
     notes: list[str] | None = None,
     unavailable: str | None = None,
+    interrupted: str = "",
 ) -> Section:
-    """`data.unavailable`: why images that should be built were not (no docker, no engine)."""
+    """`data.unavailable`: why images that should be built were not (no docker, no engine);
+    `data.interrupted`: why the builds stopped part way (the engine died): the review is incomplete."""
     results = results or []
     return Section(
         key=KEY,
@@ -95,6 +101,7 @@ def _section(
             "size_delta_bytes": total_delta(results),
             "images": [image_data(result) for result in results],
             **({"unavailable": unavailable} if unavailable else {}),
+            **({"interrupted": interrupted} if interrupted else {}),
         },
     )
 

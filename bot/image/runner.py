@@ -10,6 +10,7 @@ classic build's leftover step images go too).
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from bot.image.build import BuildRequest, RunningBuilds, run_build
 from bot.image.discovery import BuildTarget
-from bot.image.docker import Docker, DockerError, Engine
+from bot.image.docker import Docker, DockerError, Engine, engine_gone
 from bot.image.layers import LayerCache, MeasureError
 from bot.image.measure import measure_image
 from bot.image.result import SideResult
@@ -26,6 +27,7 @@ from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
 from bot.workspace import BuiltImage, Workspace
 
 TAG_REPOSITORY = "dockhand-review"
+ENGINE_LOST = "not built: the Docker engine stopped answering (see the section's notes)"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,23 @@ class SideJob:
     tag: str
 
 
+@dataclass
+class EngineLoss:
+    """Set when the engine stops answering in the middle of the review: the builds not yet
+    started are not started, and the section says the review was cut short."""
+
+    reason: str = ""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def check(self, docker: Docker) -> str:
+        """After a failed build or measure: is it the engine's fault? (the reason, or "")."""
+        gone = engine_gone(docker)
+        if gone:
+            with self._lock:
+                self.reason = self.reason or gone
+        return gone
+
+
 @dataclass(frozen=True)
 class BuildSession:
     engine: Engine
@@ -48,6 +67,7 @@ class BuildSession:
     keep_images: bool
     cache: LayerCache | None
     running: RunningBuilds = field(default_factory=RunningBuilds)
+    lost: EngineLoss = field(default_factory=EngineLoss)
 
     def run_all(self, jobs: list[SideJob]) -> list[SideResult]:
         """Every job's result, in the jobs' order; `settings.concurrency` builds at a time.
@@ -78,6 +98,8 @@ class BuildSession:
 
     def build_one(self, job: SideJob) -> tuple[str | None, SideResult | None]:
         """The built image's id, or the failed side's result; its removal is registered."""
+        if self.lost.reason:
+            return None, SideResult(problem=ENGINE_LOST)
         dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
         request = BuildRequest(
             dockerfile=job.checkout / job.dockerfile_path,
@@ -96,7 +118,8 @@ class BuildSession:
             for leftover in outcome.leftover:
                 self.workspace.on_close(_remover(docker, leftover, prune=True, only_dangling=True))
         if outcome.image_id is None:
-            return None, SideResult(failure=outcome.failure)
+            gone = self.lost.check(docker)  # a dead engine is not the Dockerfile's failure
+            return None, SideResult(problem=ENGINE_LOST) if gone else SideResult(failure=outcome.failure)
         if not self.keep_images:
             self.workspace.on_close(_remover(docker, job.tag, prune=prune, only_dangling=False))
         return outcome.image_id, None
@@ -105,7 +128,8 @@ class BuildSession:
         try:
             measure = measure_image(self.engine.docker, image_id, dockerfile, job.target.target, self.cache)
         except (DockerError, MeasureError) as error:
-            return SideResult(problem=f"built, but could not be measured: {error}")
+            gone = self.lost.check(self.engine.docker)
+            return SideResult(problem=f"built, but could not be measured: {ENGINE_LOST if gone else error}")
         self.workspace.images.append(
             BuiltImage(
                 side=job.side,

@@ -72,10 +72,20 @@ def merge_reviews(reviews: Sequence[Review]) -> Review:
     )
 
 
+_FLAGS = ("unavailable", "interrupted")
+"""Section data that says something did not run: one job's is the merged section's."""
+
+
 def _same_in_every_job(group: Sequence[Section]) -> Section:
     """Lint sections: every job reviewed the same files; one copy of everything."""
+    data = {key: value for key, value in group[0].data.items() if key not in _FLAGS}
+    for flag in _FLAGS:
+        found = next((s.data[flag] for s in group if s.data.get(flag)), None)
+        if found:
+            data[flag] = found
     return replace(
         group[0],
+        data=data,
         findings=_sorted_unique(f for s in group for f in s.findings),
         tables=_tables(group),
         notes=_notes(group),
@@ -88,13 +98,9 @@ def _images(group: Sequence[Section]) -> Section:
         (image for s in group for image in s.data.get("images", [])),
         lambda image: tuple(str(image.get(key)) for key in ("dockerfile", "context", "target", "service", "platform")),
     )
-    data: dict[str, Any] = {**group[0].data, "images": images}
-    data["size_delta_bytes"] = sum(d for image in images if isinstance(d := image.get("size_delta_bytes"), int))
-    data.pop("unavailable", None)
-    unavailable = next((s.data["unavailable"] for s in group if s.data.get("unavailable")), None)
-    if unavailable:
-        data["unavailable"] = unavailable
     merged = _same_in_every_job(group)
+    data: dict[str, Any] = {**merged.data, "images": images}
+    data["size_delta_bytes"] = sum(d for image in images if isinstance(d := image.get("size_delta_bytes"), int))
     return replace(merged, data=data)
 
 
