@@ -108,7 +108,8 @@ class _Action:
         review = review_repository(root, base, head, config, options, config_from=config_from)
         missing = not_run(review, options)
         review = replace(review, notes=(*review.notes, *self.notes(untrusted, target), *missing))
-        paths = write_reports(self.env.workspace, review)
+        paths, unwritten = write_reports(self.env.workspace, review)
+        missing += unwritten
         self.log.info(f"{review.verdict.value}: {review.reason} ({len(review.findings)} finding(s))")
         matrix_job = self.inputs.only is not None
         if matrix_job:
@@ -149,7 +150,10 @@ class _Action:
         if review is None:
             raise ActionError(f"nothing to merge: no review of the head could be read from {' '.join(patterns)}")
         self.log.info(f"merged {len(files)} review(s): {review.verdict.value}: {review.reason}")
-        paths = write_reports(self.env.workspace, review)
+        paths, unwritten = write_reports(self.env.workspace, review)
+        problems += unwritten
+        for problem in unwritten:
+            self.log.error(problem)
         repo = _checkout_with(_under(self.env.workspace, self.inputs.working_directory), review.head)
         outcome = self.publish(repo, review, target, retrier) if target else None
         code = self.finish(review, paths, outcome)
@@ -261,16 +265,28 @@ class _Action:
             self.log.error(failure)
         if annotate and (outcome is None or not outcome.check_annotated):
             annotate_findings(review, self.log)
+        written = True
         if self.env.step_summary:
             summary = render_markdown(review)
             if published:
                 summary += "\n---\n\n" + "\n".join(f"- {line}" for line in published) + "\n"
-            append_step_summary(self.env.step_summary, summary, where_full(self.env))
+            written &= self._written(
+                self.env.step_summary, lambda p: append_step_summary(p, summary, where_full(self.env))
+            )
         if self.env.output:
-            write_outputs(self.env.output, review_outputs(review, paths))
-        if outcome and outcome.failures:
+            written &= self._written(self.env.output, lambda p: write_outputs(p, review_outputs(review, paths)))
+        if (outcome and outcome.failures) or not written:
             return EXIT_ERROR
         return EXIT_POLICY if review.verdict is Verdict.FAIL else EXIT_PASS
+
+    def _written(self, path: Path, write: Callable[[Path], None]) -> bool:
+        """A full disk under the job summary or the outputs file: an error, and what was published stays."""
+        try:
+            write(path)
+        except OSError as error:
+            self.log.error(f"cannot write {path}: {error.strerror}")
+            return False
+        return True
 
 
 def not_run(review: Review, options: ReviewOptions) -> list[str]:
@@ -305,22 +321,34 @@ def _checkout_with(root: Path, commit: str) -> GitRepo | None:
     return repo if repo.has_commit(commit) else None
 
 
-def write_reports(workspace: Path, review: Review) -> dict[str, str]:
+def write_reports(workspace: Path, review: Review) -> tuple[dict[str, str], list[str]]:
     """report.md, review.json and review.sarif in `dockhand-report/` of the workspace (git-ignored);
-    paths relative to the workspace, so later steps (upload-artifact, upload-sarif) find them."""
+    paths relative to the workspace, so later steps (upload-artifact, upload-sarif) find them.
+
+    A file that cannot be written (a full disk) is left out, never left half-written, and said
+    in the second list: the review is still published and the step exits 2."""
     folder = workspace / REPORT_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / ".gitignore").write_text("*\n", encoding="utf-8")
     files = {
         "report-path": ("report.md", render_markdown(review)),
         "json-path": ("review.json", render_json(review)),
         "sarif-path": ("review.sarif", render_sarif(review)),
     }
-    paths = {}
+    paths: dict[str, str] = {}
+    problems: list[str] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+    except OSError as error:
+        return paths, [f"cannot write the report files in {folder}: {error.strerror}"]
     for output, (name, content) in files.items():
-        (folder / name).write_text(content, encoding="utf-8")
-        paths[output] = f"{REPORT_DIR}/{name}"
-    return paths
+        try:
+            (folder / name).write_text(content, encoding="utf-8")
+        except OSError as error:
+            (folder / name).unlink(missing_ok=True)
+            problems.append(f"cannot write {REPORT_DIR}/{name}: {error.strerror}")
+        else:
+            paths[output] = f"{REPORT_DIR}/{name}"
+    return paths, problems
 
 
 def where_full(env: GitHubEnv, outputs: bool = True) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.changes import ChangeSet, HeadTree
 from bot.config import Config
+from bot.diskspace import disk_full_reason, is_disk_full
 from bot.findings import place
 from bot.git import GitError, GitRepo
 from bot.image.checkout import checkout
@@ -49,7 +50,10 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     session = BuildSession(engine, config.image, workspace, options.keep_images, LayerCache(default_cache_dir()))
     try:
         jobs = _jobs(repo, changes, base_tree, discovery.targets, workspace)
-    except GitError as error:
+    except (GitError, OSError) as error:
+        if is_disk_full(error):
+            reason = disk_full_reason("images not built: the commits could not be checked out")
+            return _section(notes=[*notes, reason], interrupted=reason)
         return _section(notes=[*notes, f"images not built: cannot check out the commits: {error}"])
     outcomes = session.run_all(jobs)
     results = [_result(index, target, jobs, outcomes) for index, target in enumerate(discovery.targets)]
@@ -60,7 +64,7 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     for result in results:
         findings.extend(_findings(result, changes, base_tree, config))
         notes.extend(_result_notes(result))
-    lost = session.lost.reason
+    lost = session.lost.reason  # the engine died, or the disk filled up, part way
     if lost:
         built = sum(1 for result in results if result.head.measure is not None)
         notes.append(f"{lost}: {built} of {len(results)} image(s) built and measured; the others were not")

@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.diskspace import disk_full_reason, is_disk_full
 from bot.image.build import BuildRequest, RunningBuilds, run_build
 from bot.image.discovery import BuildTarget
 from bot.image.docker import Docker, DockerError, Engine, engine_gone
@@ -44,11 +45,16 @@ class SideJob:
 
 @dataclass
 class EngineLoss:
-    """Set when the engine stops answering in the middle of the review: the builds not yet
-    started are not started, and the section says the review was cut short."""
+    """Set when the engine stops answering, or the disk fills up, in the middle of the review: the
+    builds not yet started are not started, and the section says the review was cut short."""
 
     reason: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def full_disk(self, reason: str) -> str:
+        with self._lock:
+            self.reason = self.reason or reason
+        return reason
 
     def check(self, docker: Docker) -> str:
         """After a failed build or measure: is it the engine's fault? (the reason, or "")."""
@@ -117,6 +123,11 @@ class BuildSession:
         if not self.keep_images and prune:
             for leftover in outcome.leftover:
                 self.workspace.on_close(_remover(docker, leftover, prune=True, only_dangling=True))
+        if outcome.image_id is None and outcome.failure is not None and is_disk_full(outcome.failure.reason):
+            said = outcome.failure.reason  # the engine's disk or the client's temporary directory
+            return None, SideResult(
+                problem=f"not built: {self.lost.full_disk(f'a disk filled up during a build ({said})')}"
+            )
         if outcome.image_id is None:
             gone = self.lost.check(docker)  # a dead engine is not the Dockerfile's failure
             return None, SideResult(problem=ENGINE_LOST) if gone else SideResult(failure=outcome.failure)
@@ -127,7 +138,12 @@ class BuildSession:
     def _measured(self, job: SideJob, image_id: str, dockerfile: Dockerfile) -> SideResult:
         try:
             measure = measure_image(self.engine.docker, image_id, dockerfile, job.target.target, self.cache)
-        except (DockerError, MeasureError) as error:
+        except (DockerError, MeasureError, OSError) as error:
+            if is_disk_full(error):
+                reason = self.lost.full_disk(
+                    disk_full_reason("the built images could not be read back to measure them")
+                )
+                return SideResult(problem=f"built, but could not be measured: {reason}")
             gone = self.lost.check(self.engine.docker)
             return SideResult(problem=f"built, but could not be measured: {ENGINE_LOST if gone else error}")
         self.workspace.images.append(

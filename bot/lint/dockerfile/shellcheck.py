@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.diskspace import disk_full_reason, is_disk_full
 from bot.lint.dockerfile.snippets import Snippet
 from bot.model import Finding, Severity
 from bot.tools import find_tool
@@ -60,9 +61,14 @@ def check_snippets(
     for index, (_path, snippet) in enumerate(snippets):
         owners.setdefault((snippet.code, snippet.dialect, snippet.variables), []).append(index)
     unique = list(owners.values())
-    with tempfile.TemporaryDirectory(prefix="dockhand-shellcheck-") as tmp:
-        names = [_write(Path(tmp), number, snippets[indexes[0]][1]) for number, indexes in enumerate(unique)]
-        output = _run_batches(binary, tmp, _batches(names, processes or _cpus()), run.notes)
+    try:
+        with tempfile.TemporaryDirectory(prefix="dockhand-shellcheck-") as tmp:
+            names = [_write(Path(tmp), number, snippets[indexes[0]][1]) for number, indexes in enumerate(unique)]
+            output = _run_batches(binary, tmp, _batches(names, processes or _cpus()), run.notes)
+    except OSError as error:  # a full temporary directory: ShellCheck is skipped, the rules ran
+        what = "RUN commands were not shell-checked (ShellCheck's input files could not be written)"
+        run.notes.append(disk_full_reason(what) if is_disk_full(error) else f"{what}: {error.strerror}")
+        return run
     for comment in output:
         number = _index_of(comment.get("file"))
         if number is None or not 0 <= number < len(unique):

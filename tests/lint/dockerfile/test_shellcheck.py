@@ -1,5 +1,9 @@
 import stat
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from bot.lint.context import LintContext
 from bot.lint.dockerfile.analyzer import lint_dockerfiles
@@ -155,3 +159,13 @@ def test_a_snippet_sees_the_arg_and_env_names_it_uses_that_are_set_above_it() ->
     )
     (snippet,) = shell_snippets(parse_dockerfile("Dockerfile", text))
     assert snippet.variables == ("GLOBAL", "PARENT")  # UNUSED is in scope but not used: not exported
+
+
+def test_a_full_temporary_directory_skips_shellcheck_with_a_note(
+    full_disk: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(full_disk()))
+    linted, notes = lint_dockerfiles([("Dockerfile", "FROM debian:12\nRUN ls $A\n")], LintContext())
+    assert len(notes) == 1 and "RUN commands were not shell-checked" in notes[0]
+    assert "no space left on the disk of" in notes[0]
+    assert {f.rule for f in linted[0].findings} >= {"DH101", "DH118"}  # dockhand's own rules still ran
