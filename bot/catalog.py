@@ -11,6 +11,8 @@ from bot.lint.compose import RULES as COMPOSE_RULES
 from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
 from bot.lint.dockerignore import RULES as DOCKERIGNORE_RULES
 from bot.rule import Rule
+from bot.scan.misconfig import check_codes
+from bot.scan.rules import RULES as SCAN_RULES
 
 ALL_RULES: tuple[Rule[Any, Any], ...] = (
     *DOCKERFILE_RULES,
@@ -19,6 +21,7 @@ ALL_RULES: tuple[Rule[Any, Any], ...] = (
     *DOCKERIGNORE_RULES,
     *DEPENDENCY_RULES,
     *IMAGE_RULES,
+    *SCAN_RULES,
 )
 
 
@@ -34,4 +37,6 @@ def rule_codes() -> dict[str, str]:
         codes[rule.name.upper()] = rule.id
         for alias in rule.aliases:
             codes.setdefault(alias.upper(), rule.id)
+    for code, rule_id in check_codes(codes).items():  # Trivy's Dockerfile checks (DS-0002 ...)
+        codes.setdefault(code, rule_id)
     return codes

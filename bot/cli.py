@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.catalog import ALL_RULES, rule_codes
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         help="build only this image: an id from `dockhand plan` (comma-separated for several), a Dockerfile "
         "path, or `none` (repeatable; a matrix job of plan/merge)",
     )
+    _add_scan_options(review)
     review.set_defaults(handler=_review)
 
     plan = commands.add_parser("plan", help="print the images a change needs built, as a GitHub Actions matrix (JSON)")
@@ -101,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--keep", action="store_true", help="keep the demo repository and print its path")
     demo.add_argument("--no-build", action="store_true", help="do not build the demo images")
     demo.add_argument("--no-scan", action="store_true", help="do not scan with Trivy")
+    _add_scan_options(demo)
     demo.set_defaults(handler=_demo)
 
     action = commands.add_parser("action", help="run as the GitHub Action (reads GITHUB_* and INPUT_* variables)")
@@ -122,6 +125,23 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
 
 
+def _add_scan_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--trivy-cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="Trivy's cache dir: its vulnerability DB and dockhand's cached scan results (default: ~/.cache/trivy)",
+    )
+    command.add_argument(
+        "--offline", action="store_true", help="download nothing: the Trivy DB must already be in the cache dir"
+    )
+    command.add_argument("--trivy", type=Path, metavar="PATH", help="the trivy binary to run")
+
+
+def _scan_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {"trivy_cache_dir": args.trivy_cache_dir, "offline": args.offline, "trivy": args.trivy}
+
+
 def _severity(text: str) -> Severity:
     try:
         return Severity.parse(text)
@@ -141,6 +161,7 @@ def _review(args: argparse.Namespace) -> int:
             fail_on=args.fail_on,
             keep_images=args.keep_images,
             only=parse_only(args.only) if args.only is not None else None,
+            **_scan_options(args),
         ),
     )
     _write(RENDERERS[args.format](review), args.output)
@@ -231,7 +252,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     root = make_demo_repository()
     try:
-        options = ReviewOptions(build=not args.no_build, scan=not args.no_scan)
+        options = ReviewOptions(build=not args.no_build, scan=not args.no_scan, **_scan_options(args))
         review = review_repository(root, BASE_BRANCH, HEAD_BRANCH, None, options)
         _write(RENDERERS[args.format](review), args.output)
     finally:

@@ -12,6 +12,11 @@ image: {max-images: 4, budget: {max-growth-mb: 50}}   # image builds: see bot/im
 dependencies:
   unpinned: medium            # DH402 severity for a requirement with no version at all
   open-ended: low             # DH402 severity for a lower bound with no upper bound
+trivy-cache-dir: ~/.cache/trivy  # Trivy's DB and dockhand's cached scan results
+offline: false                # never download (the DB must be in trivy-cache-dir)
+scan-required: false          # a scan that cannot run fails the review (DH603)
+ignore-unfixed: false         # leave out vulnerabilities that have no fixed version
+trivy-timeout: 600            # seconds per Trivy run
 compose-sets:                 # compose files used together (`docker compose -f a -f b`)
   - [compose.yaml, compose.prod.yaml]
 ```
@@ -59,6 +64,11 @@ _TOP_KEYS = (
     "max-file-bytes",
     "image",
     "dependencies",
+    "trivy-cache-dir",
+    "offline",
+    "scan-required",
+    "ignore-unfixed",
+    "trivy-timeout",
     "compose-sets",
 )
 _RULE_KEYS = ("disable", "severity")
@@ -97,6 +107,11 @@ class Config:
     """DH402 for a requirement that names no version (`torch`, `"*"`)."""
     open_ended_severity: Severity = Severity.LOW
     """DH402 for a requirement with a lower bound and no upper bound (`torch>=2.0`)."""
+    trivy_cache_dir: str | None = None
+    offline: bool = False
+    scan_required: bool = False
+    ignore_unfixed: bool = False
+    trivy_timeout: int = 600
     compose_sets: tuple[tuple[str, ...], ...] = ()
     """Compose files read together, in order (repository paths), like `docker compose -f a -f b`."""
 
@@ -219,6 +234,11 @@ class _Reader:
             hadolint_source=fallback.hadolint_source,
             image=read_image_settings(data.get("image"), data, self.problem_at),
             **self.dependency_settings(data),
+            trivy_cache_dir=self.optional_string(data, "trivy-cache-dir"),
+            offline=self.boolean(data, "offline", False),
+            scan_required=self.boolean(data, "scan-required", False),
+            ignore_unfixed=self.boolean(data, "ignore-unfixed", False),
+            trivy_timeout=self.positive_int(data, "trivy-timeout", 600),
             compose_sets=self.path_lists(data, "compose-sets"),
         )
 
@@ -342,6 +362,24 @@ class _Reader:
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             self.problem(_key_line(data, key), f"'{key}' must be a positive whole number")
             return default
+        return value
+
+    def boolean(self, data: Any, key: str, default: bool) -> bool:
+        if key not in data:
+            return default
+        value = data[key]
+        if not isinstance(value, bool):
+            self.problem(_key_line(data, key), f"'{key}' must be true or false")
+            return default
+        return value
+
+    def optional_string(self, data: Any, key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(_key_line(data, key), f"'{key}' must be a non-empty string")
+            return None
         return value
 
 

@@ -97,6 +97,13 @@ class Table:
     """When set, the table belongs to that file's part of the report."""
     collapsed: bool = False
     note: str = ""
+    links: tuple[tuple[str, ...], ...] = ()
+    """Per row, per cell, an https URL the cell's text links to ("" for none)."""
+
+    def link(self, row: int, column: int) -> str:
+        if row < len(self.links) and column < len(self.links[row]):
+            return self.links[row][column]
+        return ""
 
 
 @dataclass(frozen=True)

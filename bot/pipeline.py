@@ -17,6 +17,7 @@ from bot.lint.dockerignore.analyzer import analyze_dockerignore
 from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
 from bot.options import ReviewOptions
 from bot.policy import decide
+from bot.scan.analyzer import analyze_vulnerabilities
 from bot.suppress import split_suppressed
 from bot.text import split_lines
 from bot.workspace import Workspace
@@ -31,6 +32,7 @@ ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
     ("dockerignore", ".dockerignore and build contexts", analyze_dockerignore),
     ("dependencies", "Dependency changes", analyze_dependencies),
     ("hardening", "Hardening checklist", analyze_hardening),  # after the images: their config decides rows
+    ("scan", "Vulnerabilities", analyze_vulnerabilities),
 )
 
 

@@ -37,6 +37,7 @@ class BuiltImage:
     """Repository path of the build context ("." for the root)."""
     image_id: str
     tag: str
+    """Empty when the image was left untagged (it stays as the builder's cache): use image_id."""
     target: str | None = None
     config: ImageConfig | None = None
 

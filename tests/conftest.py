@@ -66,3 +66,18 @@ def full_disk(tmp_path: Path) -> Iterator[Callable[..., Path]]:
                 pytest.skip(f"no full disk to test with: {reason}")
 
         yield mount
+
+
+@pytest.fixture(scope="session")
+def _test_trivy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.support.trivydb import write_trivy_db
+
+    cache = tmp_path_factory.mktemp("default-trivy-cache")
+    write_trivy_db(cache)
+    return cache
+
+
+@pytest.fixture(autouse=True)
+def _isolated_trivy_cache(_test_trivy_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reviews that scan without naming a cache dir use the test DB, never ~/.cache/trivy or the network."""
+    monkeypatch.setenv("TRIVY_CACHE_DIR", str(_test_trivy_cache))

@@ -209,6 +209,7 @@ class _Action:
             size_budget=self.inputs.size_budget,
             trivy_cache_dir=_under(self.env.workspace, cache) if cache else None,
             only=self.inputs.only,
+            offline=self.inputs.offline,
         )
 
     def notes(self, untrusted: bool, target: PullTarget | None) -> list[str]:

@@ -37,6 +37,7 @@ INPUT_NAMES = (
     "only",
     "reviews",
     "matrix",
+    "offline",
 )
 OUTPUT_NAMES = (
     "verdict",
@@ -107,6 +108,7 @@ class ActionInputs:
     """Glob patterns of the review JSON files to merge, relative to the workspace."""
     matrix: str = ""
     """The plan's matrix JSON, so that merge names the images whose job left no review."""
+    offline: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ActionInputs:
@@ -130,6 +132,7 @@ class ActionInputs:
             only=parse_only([only]) if (only := reader.raw("only")) else None,
             reviews=tuple(reader.raw("reviews").split()),
             matrix=reader.raw("matrix"),
+            offline=reader.boolean("offline", False),
         )
         if inputs.mode is ActionMode.MERGE and not inputs.reviews:
             reader.problems.append("mode: merge needs `reviews`, the review JSON files to merge (a glob)")

@@ -6,18 +6,18 @@ cannot be read are findings or notes; the rest of the review goes on.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 
 from bot.changes import ChangeSet, HeadTree
 from bot.config import Config
 from bot.diskspace import disk_full_reason, is_disk_full
 from bot.findings import place
 from bot.git import GitError, GitRepo
-from bot.image.checkout import checkout
+from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget, Repository, discover
 from bot.image.docker import connect
-from bot.image.layers import LayerCache, default_cache_dir
+from bot.image.layer_cache import LayerCache, default_cache_dir
 from bot.image.report import image_data, image_tables, total_delta
 from bot.image.result import ImageResult, ImageRuleContext, SideResult
 from bot.image.rules import RULES
@@ -42,19 +42,23 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     notes = list(discovery.notes)
     if not discovery.targets:
         return _section(notes=notes)
-    engine = connect()
+    with ThreadPoolExecutor(1) as pool:
+        engine_check = pool.submit(connect)  # asks the engine while git checks the commits out
+        try:
+            jobs: list[SideJob] | GitError | OSError = _jobs(repo, changes, base_tree, discovery.targets, workspace)
+        except (GitError, OSError) as error:
+            jobs = error
+        engine = engine_check.result()
     if isinstance(engine, str):
         names = ", ".join(t.label for t in discovery.targets)
         return _section(notes=[*notes, f"images not built ({names}): {engine}"], unavailable=engine)
     notes.append(_builder_note(engine.buildx, engine.server_version))
-    session = BuildSession(engine, config.image, workspace, options.keep_images, LayerCache(default_cache_dir()))
-    try:
-        jobs = _jobs(repo, changes, base_tree, discovery.targets, workspace)
-    except (GitError, OSError) as error:
-        if is_disk_full(error):
+    if isinstance(jobs, GitError | OSError):
+        if is_disk_full(jobs):
             reason = disk_full_reason("images not built: the commits could not be checked out")
             return _section(notes=[*notes, reason], interrupted=reason)
-        return _section(notes=[*notes, f"images not built: cannot check out the commits: {error}"])
+        return _section(notes=[*notes, f"images not built: cannot check out the commits: {jobs}"])
+    session = BuildSession(engine, config.image, workspace, options.keep_images, LayerCache(default_cache_dir()))
     outcomes = session.run_all(jobs)
     results = [_result(index, target, jobs, outcomes) for index, target in enumerate(discovery.targets)]
     if options.keep_images:
@@ -64,7 +68,7 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     for result in results:
         findings.extend(_findings(result, changes, base_tree, config))
         notes.extend(_result_notes(result))
-    lost = session.lost.reason  # the engine died, or the disk filled up, part way
+    lost = session.lost.reason  # the engine died, or a disk filled up, part way
     if lost:
         built = sum(1 for result in results if result.head.measure is not None)
         notes.append(f"{lost}: {built} of {len(results)} image(s) built and measured; the others were not")
@@ -93,7 +97,8 @@ def _section(
     interrupted: str = "",
 ) -> Section:
     """`data.unavailable`: why images that should be built were not (no docker, no engine);
-    `data.interrupted`: why the builds stopped part way (the engine died): the review is incomplete."""
+    `data.interrupted`: why the builds stopped part way (the engine died, a disk filled up): the
+    review is incomplete."""
     results = results or []
     return Section(
         key=KEY,
@@ -113,21 +118,25 @@ def _section(
 def _jobs(
     repo: GitRepo, changes: ChangeSet, base_tree: HeadTree, targets: tuple[BuildTarget, ...], workspace: Workspace
 ) -> list[SideJob]:
-    """Base then head for each target, from clean checkouts of the two commits."""
+    """Head then base for each target, from clean checkouts of the two commits.
+
+    Head first: the base usually comes entirely from the builder's cache (its branch was built
+    before), so it builds while the head is being measured instead of before the head's build.
+    Built one after the other, either order shares the cache the same way."""
     run = new_run_id()
-    head_checkout = checkout(repo, changes.head, workspace)
-    base_checkout: Path | None = None
+    head_checkout = Checkout(repo, changes.head, workspace)
+    head_checkout.path()  # now: a commit that cannot be checked out stops the builds here
+    base_checkout = Checkout(repo, changes.base, workspace)
     jobs: list[SideJob] = []
     for index, target in enumerate(targets):
-        base_text = base_tree.read(target.base_dockerfile) if target.base_dockerfile else None
-        if target.base_dockerfile and base_text is not None:
-            base_checkout = base_checkout or checkout(repo, changes.base, workspace)
-            base_tag = tag_for(run, index, "base")
-            jobs.append(SideJob(index, target, "base", base_checkout, target.base_dockerfile, base_text, base_tag))
         head_text = changes.tree.read(target.dockerfile) or ""
         jobs.append(
             SideJob(index, target, "head", head_checkout, target.dockerfile, head_text, tag_for(run, index, "head"))
         )
+        base_text = base_tree.read(target.base_dockerfile) if target.base_dockerfile else None
+        if target.base_dockerfile and base_text is not None:
+            base_tag = tag_for(run, index, "base")
+            jobs.append(SideJob(index, target, "base", base_checkout, target.base_dockerfile, base_text, base_tag))
     return jobs
 
 

@@ -38,7 +38,8 @@ class BuildRequest:
     dockerfile: Path
     """The Dockerfile on disk (inside a checkout)."""
     context: Path
-    tag: str
+    tag: str | None
+    """None: untagged (known by the ID the builder writes to --iidfile)."""
     target: str | None = None
     args: Mapping[str, str] = field(default_factory=dict)
     platform: str | None = None
@@ -73,7 +74,9 @@ class BuildOutcome:
 
 def build_command(request: BuildRequest, *, buildx: bool, iidfile: Path) -> list[str]:
     command = ["buildx", "build", "--load", "--progress=plain"] if buildx else ["build", "--force-rm"]
-    command += ["--file", str(request.dockerfile), "--tag", request.tag, "--iidfile", str(iidfile)]
+    command += ["--file", str(request.dockerfile), "--iidfile", str(iidfile)]
+    if request.tag:
+        command += ["--tag", request.tag]
     if request.target:
         command += ["--target", request.target]
     for name, value in request.args.items():
@@ -91,10 +94,16 @@ class RunningBuilds:
 
     _processes: set[subprocess.Popen[bytes]] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stopped: bool = False
 
     def add(self, process: subprocess.Popen[bytes]) -> None:
+        """Track a build; one that starts after `stop_all` (a race with Ctrl-C) stops at once."""
         with self._lock:
             self._processes.add(process)
+            stopped = self._stopped
+        if stopped:
+            with contextlib.suppress(OSError):
+                process.send_signal(signal.SIGINT)
 
     def discard(self, process: subprocess.Popen[bytes]) -> None:
         with self._lock:
@@ -103,6 +112,7 @@ class RunningBuilds:
     def stop_all(self) -> None:
         """Interrupt every running build (the docker client cancels it on the engine)."""
         with self._lock:
+            self._stopped = True
             processes = list(self._processes)
         for process in processes:
             with contextlib.suppress(OSError):

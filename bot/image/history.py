@@ -15,29 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.image.layers import LayerData
-from bot.parsing.dockerfile import Dockerfile, Instruction, Stage
+from bot.parsing.dockerfile import INSTRUCTIONS, Dockerfile, Instruction, Stage
 
-_KEYWORDS = frozenset(
-    [
-        "ADD",
-        "ARG",
-        "CMD",
-        "COPY",
-        "ENTRYPOINT",
-        "ENV",
-        "EXPOSE",
-        "HEALTHCHECK",
-        "LABEL",
-        "MAINTAINER",
-        "ONBUILD",
-        "RUN",
-        "SHELL",
-        "STOPSIGNAL",
-        "USER",
-        "VOLUME",
-        "WORKDIR",
-    ]
-)
 _NOP = re.compile(r"#\(nop\)\s+([A-Z]+)")
 
 
@@ -93,7 +72,7 @@ def history_keyword(created_by: str) -> str:
     if nop:
         return nop.group(1)
     first = text.split(" ", 1)[0]
-    if first in _KEYWORDS:
+    if first in INSTRUCTIONS:
         return first
     return "RUN"
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from bot.image.docker import Docker
 from bot.image.history import Step, map_steps
-from bot.image.layers import LayerCache, LayerData, MeasureError, read_image
+from bot.image.layer_cache import LayerCache
+from bot.image.layers import LayerData, MeasureError
+from bot.image.save import ReadWork, read_image
 from bot.image.waste import Waste, analyze_waste
 from bot.parsing.dockerfile import Dockerfile
 from bot.workspace import ImageConfig
@@ -27,6 +29,8 @@ class ImageMeasure:
     config: ImageConfig
     platform: str
     layers: tuple[LayerData, ...]
+    work: ReadWork
+    """What measuring it cost: whether it was saved, how many layers were read and measured."""
 
 
 def measure_image(
@@ -47,6 +51,7 @@ def measure_image(
         config=image_config(inspected.get("Config") or {}),
         platform=platform,
         layers=saved.layers,
+        work=saved.work,
     )
 
 

@@ -198,6 +198,11 @@ def _side_data(measure: ImageMeasure | None, failure: BuildFailure | None, probl
         "layers": measure.layer_count,
         "wasted_bytes": measure.waste.wasted_bytes,
         "potential_wasted_bytes": measure.waste.potential_wasted_bytes,
+        "measurement": {
+            "image_saved": measure.work.saved,
+            "layers_read": measure.work.layers_read,
+            "layers_measured": measure.work.layers_measured,
+        },
         "wasted": [
             {
                 "line": by.line if (by := _step_of(measure, s.by)) else None,

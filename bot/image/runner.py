@@ -1,10 +1,17 @@
 """Build and measure the base and head images of every target, one build at a time by default.
 
-Each image is built from a clean checkout of its commit, tagged `dockhand-review:<run>-<n>-<side>`,
-measured, and left in the Workspace (`workspace.images`) for later analyzers such as the
-vulnerability scan. The Workspace removes them when the review ends, unless the images are to
-be kept; the builder's layer cache stays unless `image.keep-cache` is false (then a failed
-classic build's leftover step images go too).
+Each image is built from a clean checkout of its commit, measured, and left in the Workspace
+(`workspace.images`, by image ID) for later analyzers such as the vulnerability scan.
+
+What stays in the engine afterwards: with `--keep-images`, every image, tagged
+`dockhand-review:<run>-<n>-<side>`. Otherwise the builder's cache stays unless `image.keep-cache`
+is false. The classic builder's cache is its images, one per step, the last one included, so
+its images are built untagged and left in place: an unchanged base then gets the same image ID
+in the next review, and its measurements (cached by image ID and layer digest) apply again.
+Removing the last step's image instead would make the next build recreate it with a new ID,
+to be saved and read again every time. BuildKit keeps a cache of its own: its images are
+tagged and removed when the review ends. With `keep-cache: false` the tags are removed with
+their untagged parents, and a failed classic build's leftover step images go too.
 """
 
 from __future__ import annotations
@@ -14,13 +21,15 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bot.diskspace import disk_full_reason, is_disk_full
+from bot.git import GitError
 from bot.image.build import BuildRequest, RunningBuilds, run_build
+from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget
 from bot.image.docker import Docker, DockerError, Engine, engine_gone
-from bot.image.layers import LayerCache, MeasureError
+from bot.image.layer_cache import LayerCache
+from bot.image.layers import MeasureError
 from bot.image.measure import measure_image
 from bot.image.result import SideResult
 from bot.image.settings import ImageSettings
@@ -37,7 +46,8 @@ class SideJob:
     """The target's position in the review's list of images."""
     target: BuildTarget
     side: str
-    checkout: Path
+    checkout: Checkout
+    """Shared by the jobs of one commit; removed once the last of their builds is done."""
     dockerfile_path: str
     text: str
     tag: str
@@ -45,7 +55,7 @@ class SideJob:
 
 @dataclass
 class EngineLoss:
-    """Set when the engine stops answering, or the disk fills up, in the middle of the review: the
+    """Set when the engine stops answering, or a disk fills up, in the middle of the review: the
     builds not yet started are not started, and the section says the review was cut short."""
 
     reason: str = ""
@@ -79,9 +89,13 @@ class BuildSession:
         """Every job's result, in the jobs' order; `settings.concurrency` builds at a time.
 
         Measuring an image (reading its layers back) uses the CPU here while a build uses the
-        engine, so each image is measured while the next one builds."""
+        engine, so each image is measured while the next one builds. One image at a time: the
+        layers the head and the base share are then measured once, by the first, and found in
+        the cache by the second."""
         builds = ThreadPoolExecutor(max_workers=self.settings.concurrency)
         measures = ThreadPoolExecutor(1)
+        for job in jobs:
+            job.checkout.use()
         try:
             built = [builds.submit(self.build_one, job) for job in jobs]
             pairs = zip(jobs, built, strict=True)
@@ -105,12 +119,22 @@ class BuildSession:
     def build_one(self, job: SideJob) -> tuple[str | None, SideResult | None]:
         """The built image's id, or the failed side's result; its removal is registered."""
         if self.lost.reason:
+            job.checkout.release()
             return None, SideResult(problem=ENGINE_LOST)
         dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
+        try:
+            root = job.checkout.path()
+        except (GitError, OSError) as error:
+            job.checkout.release()
+            if is_disk_full(error):
+                reason = self.lost.full_disk(disk_full_reason(f"the {job.side} commit could not be checked out"))
+                return None, SideResult(problem=f"not built: {reason}")
+            return None, SideResult(problem=f"the {job.side} commit cannot be checked out: {error}")
+        tag = job.tag if self.tagged else None
         request = BuildRequest(
-            dockerfile=job.checkout / job.dockerfile_path,
-            context=job.checkout / job.target.context,
-            tag=job.tag,
+            dockerfile=root / job.dockerfile_path,
+            context=root / job.target.context,
+            tag=tag,
             target=job.target.target,
             args=job.target.args,
             platform=job.target.platform or self.settings.platform,
@@ -118,31 +142,36 @@ class BuildSession:
             timeout=float(self.settings.timeout),
         )
         docker = self.engine.docker
-        outcome = run_build(docker, request, dockerfile, buildx=self.engine.buildx, running=self.running)
+        try:
+            outcome = run_build(docker, request, dockerfile, buildx=self.engine.buildx, running=self.running)
+        finally:
+            job.checkout.release()
         prune = not self.settings.keep_cache
         if not self.keep_images and prune:
             for leftover in outcome.leftover:
                 self.workspace.on_close(_remover(docker, leftover, prune=True, only_dangling=True))
         if outcome.image_id is None and outcome.failure is not None and is_disk_full(outcome.failure.reason):
             said = outcome.failure.reason  # the engine's disk or the client's temporary directory
-            return None, SideResult(
-                problem=f"not built: {self.lost.full_disk(f'a disk filled up during a build ({said})')}"
-            )
+            reason = self.lost.full_disk(f"a disk filled up during a build ({said})")
+            return None, SideResult(problem=f"not built: {reason}")
         if outcome.image_id is None:
             gone = self.lost.check(docker)  # a dead engine is not the Dockerfile's failure
             return None, SideResult(problem=ENGINE_LOST) if gone else SideResult(failure=outcome.failure)
-        if not self.keep_images:
-            self.workspace.on_close(_remover(docker, job.tag, prune=prune, only_dangling=False))
+        if tag and not self.keep_images:
+            self.workspace.on_close(_remover(docker, tag, prune=prune, only_dangling=False))
         return outcome.image_id, None
+
+    @property
+    def tagged(self) -> bool:
+        """False only where the image is the classic builder's cache and the cache stays."""
+        return self.keep_images or self.engine.buildx or not self.settings.keep_cache
 
     def _measured(self, job: SideJob, image_id: str, dockerfile: Dockerfile) -> SideResult:
         try:
             measure = measure_image(self.engine.docker, image_id, dockerfile, job.target.target, self.cache)
         except (DockerError, MeasureError, OSError) as error:
             if is_disk_full(error):
-                reason = self.lost.full_disk(
-                    disk_full_reason("the built images could not be read back to measure them")
-                )
+                reason = self.lost.full_disk(disk_full_reason("the built images could not be read back"))
                 return SideResult(problem=f"built, but could not be measured: {reason}")
             gone = self.lost.check(self.engine.docker)
             return SideResult(problem=f"built, but could not be measured: {ENGINE_LOST if gone else error}")
@@ -152,7 +181,7 @@ class BuildSession:
                 dockerfile=job.dockerfile_path,
                 context=job.target.context,
                 image_id=image_id,
-                tag=job.tag,
+                tag=job.tag if self.tagged else "",
                 target=job.target.target,
                 config=measure.config,
             )

@@ -7,7 +7,7 @@ image:
   timeout: 900                # seconds per build
   network: none               # docker build --network (default: the builder's own)
   platform: linux/amd64       # docker build --platform for every image (default: the engine's)
-  keep-cache: true            # keep the builder's layer cache when the review's images are removed
+  keep-cache: true            # keep the builder's cache (the classic builder's: its images, untagged)
   growth-threshold-mb: 10     # an instruction growing more than this gets an inline finding
   waste-threshold-mb: 10      # an instruction wasting more than this gets an inline finding
   budget:                     # exceeding it is a finding of `severity`

@@ -19,7 +19,7 @@ import dockerfile as buildkit
 from bot.parsing.shell import Command, parse_script
 from bot.text import split_lines
 
-_KNOWN_INSTRUCTIONS = frozenset(
+INSTRUCTIONS = frozenset(
     [
         "ADD",
         "ARG",
@@ -41,7 +41,7 @@ _KNOWN_INSTRUCTIONS = frozenset(
         "WORKDIR",
     ]
 )
-_NEEDS_ARGUMENTS = _KNOWN_INSTRUCTIONS - {"HEALTHCHECK"}
+_NEEDS_ARGUMENTS = INSTRUCTIONS - {"HEALTHCHECK"}
 _KNOWN_FLAGS: dict[str, frozenset[str]] = {
     "FROM": frozenset({"platform"}),
     "RUN": frozenset({"mount", "network", "security", "device"}),
@@ -319,7 +319,7 @@ def _validate(instructions: list[Instruction]) -> list[ParseError]:
     seen_from = False
     for ins in instructions:
         keyword = ins.onbuild_keyword if ins.keyword == "ONBUILD" and ins.onbuild_keyword else ins.keyword
-        if keyword not in _KNOWN_INSTRUCTIONS:
+        if keyword not in INSTRUCTIONS:
             errors.append(ParseError(ins.line, f"unknown instruction: {keyword}"))
             continue
         if keyword in _NEEDS_ARGUMENTS and not any(arg.strip() for arg in ins.arguments):

@@ -43,6 +43,16 @@ def message(value: str, limit: int = _MAX_CELL) -> str:
     return "".join(code(part) if index % 2 else text(part) for index, part in enumerate(parts))
 
 
+_SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(?:/[A-Za-z0-9._~%!$&'*+,;=:@/?#-]*)?$")
+
+
+def link(label: str, url: str, limit: int = _MAX_CELL) -> str:
+    """`[label](url)` for a plain https URL; anything else is the label as plain text."""
+    if not _SAFE_URL.match(url) or "(" in url or ")" in url:
+        return text(label, limit)
+    return f"[{text(label, limit)}]({url})"
+
+
 def fenced(value: str, language: str = "") -> str:
     """A fenced code block whose fence is longer than any backtick run inside."""
     value = defuse_comments(value)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 
-from markdown_it import MarkdownIt
-
 from bot.model import Review
 from bot.report.markdown import render_markdown
 
@@ -23,6 +21,8 @@ details { margin: 0.5rem 0 1rem; }
 def markdown_to_html(markdown: str) -> str:
     """The report's markdown as HTML. Raw HTML passes through: the report's own <details>; every
     string from the PR was escaped when the markdown was made."""
+    from markdown_it import MarkdownIt  # only the HTML format needs it: not loaded for every review
+
     parser = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["table", "strikethrough"])
     return str(parser.render(markdown))
 

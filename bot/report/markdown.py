@@ -147,7 +147,10 @@ def _table(table: Table) -> str:
     body = [
         "| " + " | ".join(escape.text(h) for h in table.headers) + " |",
         "|" + "---|" * len(table.headers),
-        *("| " + " | ".join(escape.message(cell) for cell in row) + " |" for row in table.rows),
+        *(
+            "| " + " | ".join(_cell(table, r, c, cell) for c, cell in enumerate(row)) + " |"
+            for r, row in enumerate(table.rows)
+        ),
     ]
     content = "\n".join(body)
     if table.note:
@@ -156,6 +159,11 @@ def _table(table: Table) -> str:
     if table.collapsed:
         return f"<details><summary>{title}</summary>\n\n{content}\n\n</details>"
     return f"**{title}**\n\n{content}"
+
+
+def _cell(table: Table, row: int, column: int, value: str) -> str:
+    url = table.link(row, column)
+    return escape.link(value, url) if url else escape.message(value)
 
 
 def _suppressed(review: Review) -> str:

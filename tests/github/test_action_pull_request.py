@@ -357,7 +357,8 @@ def test_build_true_fails_the_step_when_no_image_can_be_built(
     assert action.run().code == 1
 
 
-def test_scan_true_fails_the_step_without_a_scanner(scenario: ScenarioFactory) -> None:
+def test_scan_true_fails_the_step_without_a_scanner(scenario: ScenarioFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKHAND_TRIVY", "/nonexistent/trivy")
     result = scenario(inputs={"INPUT_SCAN": "true"}).run()
     assert result.code == 2 and "scan: true, but it could not run" in result.log
 

@@ -263,6 +263,7 @@ def test_built_image_config_is_left_for_later_analyzers_without_env_values(
 
     def spy(changes, config, options, workspace):  # type: ignore[no-untyped-def]
         seen.extend(workspace.images)
+        seen.append(len(worktrees(repo.path)))  # the checkouts went when their builds were done
         from bot.model import Section
 
         return Section("spy", "spy")
@@ -273,6 +274,7 @@ def test_built_image_config_is_left_for_later_analyzers_without_env_values(
         review = review_repo(repo)
     finally:
         pipeline.ANALYZERS = original
+    assert seen[-1] == 1
     head_image = next(i for i in seen if getattr(i, "side", "") == "head")
     config = head_image.config  # type: ignore[attr-defined]
     assert config.user == "1000"
@@ -330,3 +332,31 @@ def test_ctrl_c_during_a_build_stops_it_and_cleans_up(
     assert len(worktrees(repo.path)) == 1
     assert review_tags(docker_engine) == set()
     assert not any("sleep 300" in line for line in docker_engine.docker("ps", "--all", "--no-trunc").splitlines())
+
+
+def test_the_classic_builders_images_stay_untagged_as_its_cache_unless_keep_cache_is_false(
+    make_repo: GitRepoFactory, busybox_image: Callable[..., str], docker_engine: DockerEngine
+) -> None:
+    base = busybox_image()
+    repo = make_repo(
+        {"Dockerfile": dockerfile(base, "RUN echo kept > /kept", "USER 1000")},
+        {"Dockerfile": dockerfile(base, "RUN echo kept > /kept", "RUN echo more > /more", "USER 1001")},
+    )
+    if docker_engine.docker("buildx", "version", check=False):
+        pytest.skip("BuildKit keeps its own cache: its images are tagged and removed")
+    before = docker_engine.image_refs()
+    kept = image_section(review_repo(repo)).data["images"][0]
+    ids = {ref.split(" ")[0] for ref in docker_engine.image_refs()}
+    assert {kept["head"]["image_id"], kept["base"]["image_id"]} <= ids
+    assert review_tags(docker_engine) == set()
+
+    repo.git("checkout", "--quiet", "-b", "other", "main")
+    (repo.path / "Dockerfile").write_text(dockerfile(base, "RUN echo kept > /kept", "RUN echo gone > /gone"))
+    repo.git("commit", "--quiet", "-am", "another head")
+    repo.head = repo.git("rev-parse", "HEAD")
+    mid = docker_engine.image_refs()
+    removed = image_section(review_repo(repo, "image:\n  keep-cache: false\n")).data["images"][0]
+    after = docker_engine.image_refs()
+    assert after <= mid  # nothing is left behind: the tags go with their untagged parents
+    assert not any(ref.startswith(removed["head"]["image_id"]) for ref in after)
+    assert before <= mid

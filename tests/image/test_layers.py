@@ -8,7 +8,8 @@ import os
 import tarfile
 from pathlib import Path
 
-from bot.image.layers import LayerCache, measure_layer
+from bot.image.layer_cache import LayerCache
+from bot.image.layers import measure_layer
 
 
 def layer_tar() -> bytes:
