@@ -81,7 +81,8 @@ class HeadTree:
         entries = self.entries()
         regular = [p for p in paths if p in entries and entries[p].mode.startswith("100")]
         sizes = self.repo.blob_sizes(entries[p].blob for p in regular)
-        readable = [p for p in regular if sizes.get(entries[p].blob, 0) <= self.max_bytes]
+        # a blob missing from the clone (partial or damaged) is unreadable, not an empty file
+        readable = [p for p in regular if sizes.get(entries[p].blob, self.max_bytes + 1) <= self.max_bytes]
         blobs = self.repo.read_blobs(entries[p].blob for p in readable)
         texts: dict[str, str | None] = {p: None for p in paths}
         for path in readable:
@@ -161,7 +162,8 @@ def build_changeset(
     sizes = repo.blob_sizes(_blobs_of(raw))
     readable = [blob for blob, size in sizes.items() if size <= max_file_bytes]
     contents = repo.read_blobs(readable)
-    with_text = [c for c in raw if c.status != "D" and c.new_mode.startswith("100")]
+    present = set(sizes)  # git diff cannot compare a blob a partial clone lacks: such files get a note
+    with_text = [c for c in raw if c.status != "D" and c.new_mode.startswith("100") and set(_blobs_of([c])) <= present]
     diff_paths = [p for c in with_text for p in (c.old_path, c.path) if p]  # both names: git sees the rename
     added = repo.added_lines(commits.base, commits.head, diff_paths) if diff_paths else {}
     files = tuple(
@@ -226,7 +228,12 @@ def _side_text(
     if mode == _MODE_SUBMODULE:
         notes.append(f"git submodule on the {side} side: not reviewed")
         return None
-    size = sizes.get(blob, 0)
+    if blob not in sizes:
+        notes.append(
+            f"the {side} file's content is not in this clone (a partial clone that could not fetch it): not read"
+        )
+        return None
+    size = sizes[blob]
     if size > max_bytes:
         notes.append(f"{side} file is {size:,} bytes, over the {max_bytes:,}-byte limit: not read")
         return None

@@ -8,15 +8,17 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bot import __version__
 from bot.catalog import ALL_RULES, rule_codes
-from bot.changes import ChangeSet, HeadTree, build_changeset, resolve_range
+from bot.changes import ChangeSet, HeadTree, ResolvedRange, build_changeset, resolve_range
 from bot.config import Config, ConfigError, load_config
 from bot.docs import rules_markdown
 from bot.git import GitError, GitRepo
+from bot.history import complete_shallow, has_remote
 from bot.image.plan import MAX_MATRIX_JOBS, matrix, parse_only, plan_images
 from bot.model import Review, Severity, Verdict
 from bot.options import ReviewOptions
@@ -28,6 +30,7 @@ from bot.report.merge import merge_files
 from bot.report.sarif import render_sarif
 
 EXIT_PASS, EXIT_POLICY, EXIT_ERROR = 0, 1, 2
+REMOTE = "origin"
 RENDERERS = {"markdown": render_markdown, "json": render_json, "sarif": render_sarif, "html": render_html}
 
 
@@ -70,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--no-build", action="store_true", help="do not build the base and head images")
     review.add_argument("--no-scan", action="store_true", help="do not scan with Trivy")
     review.add_argument("--keep-images", action="store_true", help="keep the images built for the review")
+    _add_fetch_option(review)
     review.add_argument(
         "--only",
         action="append",
@@ -163,6 +167,7 @@ def _review(args: argparse.Namespace) -> int:
             only=parse_only(args.only) if args.only is not None else None,
             **_scan_options(args),
         ),
+        fetch=not args.no_fetch,
     )
     _write(RENDERERS[args.format](review), args.output)
     return exit_code(review)
@@ -184,24 +189,35 @@ def review_repository(
     config_path: Path | None,
     options: ReviewOptions,
     config_from: str | None = None,
+    *,
+    fetch: bool = True,
 ) -> Review:
     """The whole local review: git -> ChangeSet -> analyzers -> Review.
 
     `config_from`: the commit to read the config file from (default: the head); the action
     reads the base's under pull_request_target, so a pull request cannot relax its own policy.
     """
-    with open_change(path, base, head, config_path, config_from) as (changes, config):
+    with open_change(path, base, head, config_path, config_from, fetch=fetch) as (changes, config):
         return run_review(changes, config, options)
 
 
 @contextlib.contextmanager
 def open_change(
-    path: Path, base: str | None, head: str | None, config_path: Path | None, config_from: str | None = None
+    path: Path,
+    base: str | None,
+    head: str | None,
+    config_path: Path | None,
+    config_from: str | None = None,
+    *,
+    fetch: bool = True,
 ) -> Iterator[tuple[ChangeSet, Config]]:
-    """The ChangeSet and the Config of a local review; git's reader processes stop at the end."""
+    """The ChangeSet and the Config of a local review; git's reader processes stop at the end.
+
+    `fetch`: a shallow clone that lacks the base, the head or their merge-base is completed from
+    its `origin` (bot/history.py); else the error says how to fetch it."""
     repo = GitRepo.open(path)
     try:
-        commits = resolve_range(repo, base, head)
+        commits = _resolve(repo, base, head, fetch)
         config_commit = repo.resolve_commit(config_from) if config_from else commits.head
         config_tree = HeadTree(repo, config_commit)
         config = load_config(config_tree, config_path, rule_codes())
@@ -211,7 +227,7 @@ def open_change(
 
 
 def _plan(args: argparse.Namespace) -> int:
-    with open_change(args.repo, args.base, args.head, args.config) as (changes, config):
+    with open_change(args.repo, args.base, args.head, args.config, fetch=not args.no_fetch) as (changes, config):
         targets, notes = plan_images(changes, config)
     planned = matrix(targets, args.max_jobs)
     for note in notes:
@@ -245,6 +261,30 @@ def _add_change_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--base", help="base commit (default: merge-base with origin/HEAD, main or master)")
     command.add_argument("--head", help="head commit (default: HEAD)")
     command.add_argument("--config", type=Path, help="config file (default: .github/dockhand.yml or .dockhand.yml)")
+    _add_fetch_option(command)
+
+
+def _add_fetch_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--no-fetch",
+        action="store_true",
+        help="in a shallow clone, do not fetch missing history from origin (say how to instead)",
+    )
+
+
+def _resolve(repo: GitRepo, base: str | None, head: str | None, fetch: bool) -> ResolvedRange:
+    try:
+        return resolve_range(repo, base, head)
+    except GitError as error:
+        if not (fetch and repo.is_shallow() and has_remote(repo, REMOTE)):
+            raise
+        first = error
+    try:
+        base, head, done = complete_shallow(repo, base, head, REMOTE)
+    except GitError as error:
+        raise GitError(f"{first}; fetching from {REMOTE} did not help: {error}") from None
+    commits = resolve_range(repo, base, head)
+    return replace(commits, notes=(*done, *commits.notes))
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -65,19 +65,30 @@ class _ObjectReader:
         self._lock = threading.Lock()
 
     def ask(self, object_ids: Sequence[str]) -> list[tuple[str, list[str], bytes | None]]:
-        """(id, header words, content) per id; content is None for `--batch-check` and missing objects."""
+        """(id, header words, content) per id; content is None for `--batch-check` and missing objects.
+
+        An object that makes git exit (a partial clone whose remote cannot give it) is answered
+        as missing and git is started again for the next one; a batch that takes longer than
+        GIT_TIMEOUT_SECONDS in all is a GitError."""
         if not object_ids:
             return []
         with self._lock:
-            process = self._started()
-            timer = threading.Timer(GIT_TIMEOUT_SECONDS, process.kill)
+            expired = threading.Event()
+            timer = threading.Timer(GIT_TIMEOUT_SECONDS, self._expire, (expired,))
             timer.start()
             try:
-                return [(object_id, *self._ask_one(process, object_id)) for object_id in object_ids]
+                return [(object_id, *self._ask_one(object_id, expired)) for object_id in object_ids]
             finally:
                 timer.cancel()
 
-    def _ask_one(self, process: subprocess.Popen[bytes], object_id: str) -> tuple[list[str], bytes | None]:
+    def _expire(self, expired: threading.Event) -> None:
+        expired.set()
+        process = self._process
+        if process is not None:
+            process.kill()
+
+    def _ask_one(self, object_id: str, expired: threading.Event) -> tuple[list[str], bytes | None]:
+        process = self._started()
         assert process.stdin is not None and process.stdout is not None
         header: list[str] = []
         content = None
@@ -91,10 +102,12 @@ class _ObjectReader:
                 header, content = (header, data[:-1]) if len(data) == size + 1 else ([], None)
         except (OSError, ValueError):
             header = []
-        if not header:
-            self.close()
-            raise GitError(f"git cat-file {self.option} stopped answering (or took over {GIT_TIMEOUT_SECONDS}s)")
-        return header, content
+        if header:
+            return header, content
+        self.close()
+        if expired.is_set():
+            raise GitError(f"git cat-file {self.option} took longer than {GIT_TIMEOUT_SECONDS}s")
+        return [object_id, "missing"], None
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
