@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.github.bodies import inline_marker
 from bot.report.markdown import MARKER
 from tests.github.conftest import ScenarioFactory
@@ -207,3 +209,29 @@ def test_a_full_disk_for_the_job_summary_still_publishes_and_exits_2(
     assert result.code == 2
     assert f"cannot write {summary}: No space left on device" in result.log
     assert len(github.sticky_comments(7, MARKER)) == 1 and len(github.reviews[7]) == 1
+
+
+def test_trivy_killed_mid_scan_publishes_what_finished_and_exits_2(
+    scenario: ScenarioFactory, github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.scan.trivy import find_trivy
+    from tests.scan.test_faults import killing_trivy
+
+    real = find_trivy()
+    if real is None:
+        pytest.skip("trivy is not installed")
+    monkeypatch.setenv("DOCKHAND_TRIVY", str(killing_trivy(tmp_path / "bin", real, kill_on=2)))
+    action = scenario(
+        base={"Dockerfile": "FROM debian:12\nUSER 1000\n", "requirements.txt": "requests==2.32.4\n"},
+        head={"Dockerfile": "FROM debian:12\nUSER 1000\n", "requirements.txt": "requests==2.19.0\n"},
+        inputs={"INPUT_SCAN": "auto", "INPUT_OFFLINE": "true"},
+    )
+    result = action.run()
+    assert result.code == 2, result.log
+    assert (
+        "::error::review incomplete: Vulnerabilities: head dependency files not scanned: trivy fs was killed"
+        in result.log
+    )
+    [comment] = github.sticky_comments(7, MARKER)
+    assert "was killed (SIGKILL) before it finished" in comment["body"]
+    assert len(github.check_runs) == 1 and "DH401" in comment["body"]  # the rest of the review is published
