@@ -1,10 +1,11 @@
 """`dockhand merge`: the reviews of a plan's matrix jobs as ONE review.
 
 Every matrix job reviewed the same commits: its lint sections are the same as every other
-job's, its image section holds the one image it built. Merging keeps one copy of what every
-job reports (findings, notes, tables are deduplicated), puts the images of all jobs side by
-side, takes each Dockerfile's hardening checklist from the job that built its image, and draws
-the verdict again from all the findings. Reviews of other commits are refused.
+job's, its image section holds the one image it built, its scan section the dependency files
+and that image. Merging keeps one copy of what every job reports (findings, notes, tables are
+deduplicated), puts the images of all jobs side by side, counts each vulnerability once
+(bot/scan/merge.py), takes each Dockerfile's hardening checklist from the job that built its
+image, and draws the verdict again from all the findings. Reviews of other commits are refused.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.image.plan import NO_IMAGE
 from bot.model import Finding, Review, ReviewedFile, Section, Table
 from bot.policy import decide
 from bot.report.json_load import ReportError, review_from_json
+from bot.scan.merge import merge_scan
 
 T = TypeVar("T")
 HARDENING = "hardening"
@@ -55,7 +57,12 @@ def merge_reviews(reviews: Sequence[Review]) -> Review:
             sections.append(_hardening(indexed, checklist_from))
         else:
             group = [section for _, section in indexed]
-            sections.append(_images(group) if key == "image" else _same_in_every_job(group))
+            if key == "image":
+                sections.append(_images(group))
+            elif key == "scan":
+                sections.append(merge_scan(group, _same_in_every_job(group)))
+            else:
+                sections.append(_same_in_every_job(group))
     fail_on = min(review.fail_on for review in reviews)
     verdict, reason = decide(findings, fail_on)
     return Review(
