@@ -154,9 +154,11 @@ class BuildSession:
             said = outcome.failure.reason  # the engine's disk or the client's temporary directory
             reason = self.lost.full_disk(f"a disk filled up during a build ({said})")
             return None, SideResult(problem=f"not built: {reason}")
-        if outcome.image_id is None:
+        if outcome.image_id is None and not self.running.stopped:
             gone = self.lost.check(docker)  # a dead engine is not the Dockerfile's failure
             return None, SideResult(problem=ENGINE_LOST) if gone else SideResult(failure=outcome.failure)
+        if outcome.image_id is None:
+            return None, SideResult(failure=outcome.failure)
         if tag and not self.keep_images:
             self.workspace.on_close(_remover(docker, tag, prune=prune, only_dangling=False))
         return outcome.image_id, None
