@@ -42,14 +42,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from bot.changes import DEFAULT_MAX_FILE_BYTES, HeadTree
 from bot.image.settings import ImageSettings, read_image_settings
 from bot.model import Severity
-from bot.parsing.yamlbounds import (
-    DEFAULT_MAX_ALIAS_NODES,
-    DEFAULT_MAX_DEPTH,
-    LimitExceeded,
-    bounded_yaml,
-    depth_message,
-    is_depth_error,
-)
+from bot.parsing.yamlbounds import DEFAULT_MAX_ALIAS_NODES, bounded_yaml, yaml_problem
 
 CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
 HADOLINT_PATHS = (".hadolint.yaml", ".hadolint.yml")
@@ -183,15 +176,7 @@ def _load_yaml(text: str, path: str, problems: list[ConfigProblem]) -> Any:
     try:
         data = yaml.load(io.StringIO(text))
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        if isinstance(error, LimitExceeded):
-            message = str(error.problem)
-        elif is_depth_error(error):
-            message = depth_message(DEFAULT_MAX_DEPTH, "config file")
-        else:
-            message = f"not valid YAML: {error.problem or error.context}"
-        problems.append(ConfigProblem(path, line, message))
+        problems.append(ConfigProblem(path, *yaml_problem(error, "config file")))
         return None
     except YAMLError as error:
         problems.append(ConfigProblem(path, 1, f"not valid YAML: {error}"))

@@ -13,14 +13,7 @@ from typing import Any, Union
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from bot.parsing.yamlbounds import (
-    DEFAULT_MAX_ALIAS_NODES,
-    DEFAULT_MAX_DEPTH,
-    LimitExceeded,
-    bounded_yaml,
-    depth_message,
-    is_depth_error,
-)
+from bot.parsing.yamlbounds import DEFAULT_MAX_ALIAS_NODES, bounded_yaml, yaml_problem
 
 YamlMap = dict[str, tuple[int, Union[str, "YamlMap"]]]
 """key -> (line, scalar text or nested mapping)."""
@@ -99,13 +92,7 @@ def _full(text: str) -> YamlMap:
     try:
         data = yaml.load(io.StringIO(text))
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        if isinstance(error, LimitExceeded):
-            raise YamlProblem(line, str(error.problem)) from None
-        if is_depth_error(error):
-            raise YamlProblem(line, depth_message(DEFAULT_MAX_DEPTH, "lock file")) from None
-        raise YamlProblem(line, f"not valid YAML: {error.problem or error.context}") from None
+        raise YamlProblem(*yaml_problem(error, "lock file")) from None
     except (YAMLError, RecursionError) as error:
         raise YamlProblem(1, f"not valid YAML: {error}") from None
     if not isinstance(data, dict):

@@ -53,6 +53,17 @@ def depth_message(max_depth: int, kind: str = "YAML file") -> str:
     return f"nesting deeper than {max_depth} levels: refused (no {kind} needs it)"
 
 
+def yaml_problem(error: MarkedYAMLError, kind: str, max_depth: int = DEFAULT_MAX_DEPTH) -> tuple[int, str]:
+    """The line and the message of an error of a bounded loader: a refusal, or invalid YAML."""
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else 1
+    if isinstance(error, LimitExceeded):
+        return line, str(error.problem)
+    if is_depth_error(error):
+        return line, depth_message(max_depth, kind)
+    return line, f"not valid YAML: {error.problem or error.context}"
+
+
 def _bounded_composer(max_nodes: int | None, max_alias_nodes: int | None, kind: str) -> type[Composer]:
     def refusal(limit: int) -> str:
         return (

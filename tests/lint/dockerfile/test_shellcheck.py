@@ -99,13 +99,19 @@ def test_non_shell_code_is_not_shell_checked() -> None:
     assert shellcheck(python) == []
 
 
-def test_all_snippets_of_all_files_go_to_one_process(tmp_path: Path) -> None:
+def counting_shellcheck(tmp_path: Path) -> tuple[Path, Path]:
+    """A shellcheck that logs each start, then runs the real one."""
     real = find_tool("shellcheck")
     assert real is not None
     log = tmp_path / "calls.log"
     wrapper = tmp_path / "shellcheck"
     wrapper.write_text(f'#!/bin/sh\necho call >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    return wrapper, log
+
+
+def test_all_snippets_of_all_files_go_to_one_process(tmp_path: Path) -> None:
+    wrapper, log = counting_shellcheck(tmp_path)
     files = [("a/Dockerfile", "FROM debian:12\nRUN ls $A\nRUN ls $B\n"), ("b/Dockerfile", "FROM alpine:3\nRUN ls $C\n")]
     pairs = [(path, s) for path, text in files for s in shell_snippets(parse_dockerfile(path, text))]
     run = check_snippets(pairs, binary=str(wrapper))
@@ -131,12 +137,7 @@ def test_shellcheck_not_installed_is_a_note_and_the_rules_still_run(monkeypatch:
 
 
 def test_thousands_of_snippets_are_split_over_processes_with_the_same_findings(tmp_path: Path) -> None:
-    real = find_tool("shellcheck")
-    assert real is not None
-    log = tmp_path / "calls.log"
-    wrapper = tmp_path / "shellcheck"
-    wrapper.write_text(f'#!/bin/sh\necho call >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    wrapper, log = counting_shellcheck(tmp_path)
     text = "FROM debian:12\n" + "".join(f"RUN ls $A{n}\n" for n in range(600))
     pairs = [("Dockerfile", s) for s in shell_snippets(parse_dockerfile("Dockerfile", text))]
     split = check_snippets(pairs, binary=str(wrapper), processes=2)
