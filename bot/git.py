@@ -276,11 +276,19 @@ def _run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> byte
     except FileNotFoundError:
         raise GitError("git is not installed (no 'git' on PATH)") from None
     except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} took longer than {GIT_TIMEOUT_SECONDS}s") from None
+        raise GitError(f"git {_command_name(args)} took longer than {GIT_TIMEOUT_SECONDS}s") from None
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+        raise GitError(f"git {_command_name(args)} failed: {message[-1] if message else done.returncode}")
     return done.stdout
+
+
+def _command_name(args: Sequence[str]) -> str:
+    """`worktree` of `-c advice.x=false worktree add ...`: the git command, for messages."""
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        index += 2 if args[index] == "-c" else 1
+    return args[index] if index < len(args) else (args[0] if args else "")
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

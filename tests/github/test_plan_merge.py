@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
+from bot.cli import main
 from bot.report.markdown import MARKER
 from tests.github.conftest import ScenarioFactory
 from tests.support.action_run import ActionScenario, RunResult
-from tests.support.fake_github import FakeGitHub
+from tests.support.fake_github import TOKEN, FakeGitHub
 
 
 def build_job(action: ActionScenario, only: str, folder: str) -> RunResult:
@@ -91,3 +94,17 @@ def test_merge_without_any_review_is_an_error(scenario: ScenarioFactory, github:
     assert merged.code == 2
     assert "nothing to merge" in merged.log
     assert github.requests("POST") == []
+
+
+def test_the_merge_command_publishes_inside_github_actions(
+    scenario: ScenarioFactory, github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    action = scenario()
+    build_job(action, "none", "dockhand-review-0")
+    for name, value in action.environ().items():
+        if not name.startswith("INPUT_"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    code = main(["merge", str(action.home / "artifacts" / "dockhand-review-0" / "review.json")])
+    assert code == 1, capsys.readouterr().out  # the merged review's policy
+    assert len(github.sticky_comments(7, MARKER)) == 1 and len(github.check_runs) == 1
