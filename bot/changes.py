@@ -162,8 +162,10 @@ def build_changeset(
     sizes = repo.blob_sizes(_blobs_of(raw))
     readable = [blob for blob, size in sizes.items() if size <= max_file_bytes]
     contents = repo.read_blobs(readable)
-    present = set(sizes)  # git diff cannot compare a blob a partial clone lacks: such files get a note
-    with_text = [c for c in raw if c.status != "D" and c.new_mode.startswith("100") and set(_blobs_of([c])) <= present]
+    # Only files that are read get their changed lines: git diff would read a 100 MB lock file that
+    # the review leaves out (and cannot compare a blob a partial clone lacks); such files get a note.
+    read = set(readable)
+    with_text = [c for c in raw if c.status != "D" and c.new_mode.startswith("100") and set(_blobs_of([c])) <= read]
     diff_paths = [p for c in with_text for p in (c.old_path, c.path) if p]  # both names: git sees the rename
     added = repo.added_lines(commits.base, commits.head, diff_paths) if diff_paths else {}
     files = tuple(
