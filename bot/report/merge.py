@@ -101,14 +101,20 @@ def _same_in_every_job(group: Sequence[Section]) -> Section:
 
 def _images(group: Sequence[Section]) -> Section:
     """Each job built its own images: all of them, side by side."""
-    images = _unique(
-        (image for s in group for image in s.data.get("images", [])),
-        lambda image: tuple(str(image.get(key)) for key in ("dockerfile", "context", "target", "service", "platform")),
-    )
+    images = _unique((image for s in group for image in s.data.get("images", [])), _image_key)
     merged = _same_in_every_job(group)
     data: dict[str, Any] = {**merged.data, "images": images}
     data["size_delta_bytes"] = sum(d for image in images if isinstance(d := image.get("size_delta_bytes"), int))
     return replace(merged, data=data)
+
+
+def _image_key(image: Any) -> Hashable:
+    """The plan's id of the image (what it builds, args included), else what the report shows."""
+    if not isinstance(image, dict):
+        return repr(image)
+    return str(
+        image.get("id") or [image.get(key) for key in ("dockerfile", "context", "target", "service", "platform")]
+    )
 
 
 def _checklist_sources(reviews: Sequence[Review]) -> dict[str, int]:
