@@ -7,7 +7,8 @@ the repository, and the CLI and the action see exactly the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from bot.filekinds import FileKind, classify
@@ -78,16 +79,20 @@ class HeadTree:
         return [(path, text) for path, text in self._texts.items() if text is not None]
 
     def read_many(self, paths: list[str]) -> dict[str, str | None]:
+        """Texts of `paths` (None as in `read`); each file is read from git once per tree."""
+        cached = {p: self._texts[p] for p in paths if p in self._texts}
+        paths = [p for p in paths if p not in cached]
         entries = self.entries()
         regular = [p for p in paths if p in entries and entries[p].mode.startswith("100")]
         sizes = self.repo.blob_sizes(entries[p].blob for p in regular)
-        readable = [p for p in regular if sizes.get(entries[p].blob, 0) <= self.max_bytes]
+        # a blob missing from the clone (partial or damaged) is unreadable, not an empty file
+        readable = [p for p in regular if sizes.get(entries[p].blob, self.max_bytes + 1) <= self.max_bytes]
         blobs = self.repo.read_blobs(entries[p].blob for p in readable)
         texts: dict[str, str | None] = {p: None for p in paths}
         for path in readable:
             texts[path] = decode(blobs.get(entries[path].blob, b"")).text
         self._texts.update(texts)
-        return texts
+        return {**cached, **texts}
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,19 @@ class ChangeSet:
     notes: tuple[str, ...] = ()
 
     def file(self, path: str) -> ChangedFile | None:
-        return next((f for f in self.files if f.path == path), None)
+        return self._by_path.get(path)
+
+    @cached_property
+    def base_tree(self) -> HeadTree:
+        """Every file of the base commit, read lazily like `tree` (one listing per review)."""
+        return HeadTree(self.tree.repo, self.base, self.tree.max_bytes)
+
+    @cached_property
+    def _by_path(self) -> dict[str, ChangedFile]:
+        found: dict[str, ChangedFile] = {}
+        for changed in self.files:
+            found.setdefault(changed.path, changed)
+        return found
 
     def of_family(self, family: str) -> list[ChangedFile]:
         return [f for f in self.files if f.kind.family.value == family]
@@ -136,20 +153,33 @@ def resolve_range(repo: GitRepo, base_ref: str | None, head_ref: str | None) -> 
     return ResolvedRange(merge_base, head, tuple(notes))
 
 
-def build_changeset(repo: GitRepo, commits: ResolvedRange, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> ChangeSet:
-    """Everything the review needs from git, in a fixed number of git processes."""
+def build_changeset(
+    repo: GitRepo,
+    commits: ResolvedRange,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    head_tree: HeadTree | None = None,
+) -> ChangeSet:
+    """Everything the review needs from git, in a fixed number of git processes.
+
+    `head_tree`: the head's tree if the caller already listed it (to read the config file)."""
     raw = [change for change in repo.raw_diff(commits.base, commits.head) if classify(change.path)]
     sizes = repo.blob_sizes(_blobs_of(raw))
     readable = [blob for blob, size in sizes.items() if size <= max_file_bytes]
     contents = repo.read_blobs(readable)
-    with_text = [c for c in raw if c.status != "D" and c.new_mode.startswith("100")]
+    # Only files that are read get their changed lines: git diff would read a 100 MB lock file that
+    # the review leaves out (and cannot compare a blob a partial clone lacks); such files get a note.
+    read = set(readable)
+    with_text = [c for c in raw if c.status != "D" and c.new_mode.startswith("100") and set(_blobs_of([c])) <= read]
     diff_paths = [p for c in with_text for p in (c.old_path, c.path) if p]  # both names: git sees the rename
     added = repo.added_lines(commits.base, commits.head, diff_paths) if diff_paths else {}
     files = tuple(
         _changed_file(change, contents, sizes, added.get(change.path, set()), max_file_bytes)
         for change in sorted(raw, key=lambda c: c.path)
     )
-    tree = HeadTree(repo, commits.head, max_file_bytes)
+    if head_tree is not None and head_tree.commit == commits.head:
+        tree = replace(head_tree, max_bytes=max_file_bytes, _texts={})  # the listing, not texts read at another limit
+    else:
+        tree = HeadTree(repo, commits.head, max_file_bytes)
     return ChangeSet(repo.path, commits.base, commits.head, files, tree, commits.notes)
 
 
@@ -204,7 +234,12 @@ def _side_text(
     if mode == _MODE_SUBMODULE:
         notes.append(f"git submodule on the {side} side: not reviewed")
         return None
-    size = sizes.get(blob, 0)
+    if blob not in sizes:
+        notes.append(
+            f"the {side} file's content is not in this clone (a partial clone that could not fetch it): not read"
+        )
+        return None
+    size = sizes[blob]
     if size > max_bytes:
         notes.append(f"{side} file is {size:,} bytes, over the {max_bytes:,}-byte limit: not read")
         return None

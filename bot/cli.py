@@ -1,29 +1,36 @@
-"""The `dockhand` command line: review, demo, rules."""
+"""The `dockhand` command line: review, plan, merge, demo, action, publish, rules."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bot import __version__
 from bot.catalog import ALL_RULES, rule_codes
-from bot.changes import HeadTree, build_changeset, resolve_range
-from bot.config import ConfigError, load_config
+from bot.changes import ChangeSet, HeadTree, ResolvedRange, build_changeset, resolve_range
+from bot.config import Config, ConfigError, load_config
 from bot.docs import rules_markdown
 from bot.git import GitError, GitRepo
+from bot.history import complete_shallow, has_remote
+from bot.image.plan import MAX_MATRIX_JOBS, matrix, parse_only, plan_images
 from bot.model import Review, Severity, Verdict
 from bot.options import ReviewOptions
 from bot.pipeline import run_review
 from bot.report.html import render_html
 from bot.report.json_report import render_json
 from bot.report.markdown import render_markdown
+from bot.report.merge import merge_files
 from bot.report.sarif import render_sarif
 
 EXIT_PASS, EXIT_POLICY, EXIT_ERROR = 0, 1, 2
+REMOTE = "origin"
 RENDERERS = {"markdown": render_markdown, "json": render_json, "sarif": render_sarif, "html": render_html}
 
 
@@ -66,8 +73,34 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--no-build", action="store_true", help="do not build the base and head images")
     review.add_argument("--no-scan", action="store_true", help="do not scan with Trivy")
     review.add_argument("--keep-images", action="store_true", help="keep the images built for the review")
+    _add_fetch_option(review)
+    review.add_argument(
+        "--only",
+        action="append",
+        metavar="IMAGE",
+        help="build only this image: an id from `dockhand plan` (comma-separated for several), a Dockerfile "
+        "path, or `none` (repeatable; a matrix job of plan/merge)",
+    )
     _add_scan_options(review)
     review.set_defaults(handler=_review)
+
+    plan = commands.add_parser("plan", help="print the images a change needs built, as a GitHub Actions matrix (JSON)")
+    _add_change_options(plan)
+    plan.add_argument("--max-jobs", type=int, default=MAX_MATRIX_JOBS, help="most matrix jobs (GitHub allows 256)")
+    plan.set_defaults(handler=_plan)
+
+    merge = commands.add_parser("merge", help="merge the JSON reviews of a plan's matrix jobs into one report")
+    merge.add_argument("reviews", nargs="+", type=Path, metavar="REVIEW_JSON", help="review JSON files (--format json)")
+    _add_output_options(merge)
+    merge.add_argument("--matrix", help="the plan's matrix JSON: images whose job left no review are named")
+    merge.add_argument(
+        "--publish",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="publish to the pull request like the action (default: when run in GitHub Actions)",
+    )
+    merge.add_argument("--pr", type=int, help="pull request number (default: from the event)")
+    merge.set_defaults(handler=_merge)
 
     demo = commands.add_parser("demo", help="review a built-in example repository end to end")
     _add_output_options(demo)
@@ -131,10 +164,21 @@ def _review(args: argparse.Namespace) -> int:
             scan=not args.no_scan,
             fail_on=args.fail_on,
             keep_images=args.keep_images,
+            only=parse_only(args.only) if args.only is not None else None,
             **_scan_options(args),
         ),
+        fetch=not args.no_fetch,
     )
     _write(RENDERERS[args.format](review), args.output)
+    return exit_code(review)
+
+
+def exit_code(review: Review) -> int:
+    """2 when work was cut short (the report says what finished), else the policy's 0 or 1."""
+    for problem in review.interruptions():
+        print(f"dockhand: error: review incomplete: {problem}", file=sys.stderr)
+    if review.interruptions():
+        return EXIT_ERROR
     return EXIT_POLICY if review.verdict is Verdict.FAIL else EXIT_PASS
 
 
@@ -145,18 +189,102 @@ def review_repository(
     config_path: Path | None,
     options: ReviewOptions,
     config_from: str | None = None,
+    *,
+    fetch: bool = True,
 ) -> Review:
     """The whole local review: git -> ChangeSet -> analyzers -> Review.
 
     `config_from`: the commit to read the config file from (default: the head); the action
     reads the base's under pull_request_target, so a pull request cannot relax its own policy.
     """
+    with open_change(path, base, head, config_path, config_from, fetch=fetch) as (changes, config):
+        return run_review(changes, config, options)
+
+
+@contextlib.contextmanager
+def open_change(
+    path: Path,
+    base: str | None,
+    head: str | None,
+    config_path: Path | None,
+    config_from: str | None = None,
+    *,
+    fetch: bool = True,
+) -> Iterator[tuple[ChangeSet, Config]]:
+    """The ChangeSet and the Config of a local review; git's reader processes stop at the end.
+
+    `fetch`: a shallow clone that lacks the base, the head or their merge-base is completed from
+    its `origin` (bot/history.py); else the error says how to fetch it."""
     repo = GitRepo.open(path)
+    try:
+        commits = _resolve(repo, base, head, fetch)
+        config_commit = repo.resolve_commit(config_from) if config_from else commits.head
+        config_tree = HeadTree(repo, config_commit)
+        config = load_config(config_tree, config_path, rule_codes())
+        yield build_changeset(repo, commits, config.max_file_bytes, config_tree), config
+    finally:
+        repo.close()
+
+
+def _plan(args: argparse.Namespace) -> int:
+    with open_change(args.repo, args.base, args.head, args.config, fetch=not args.no_fetch) as (changes, config):
+        targets, notes = plan_images(changes, config)
+    planned = matrix(targets, args.max_jobs)
+    for note in notes:
+        print(f"dockhand: {note}", file=sys.stderr)
+    print(f"dockhand: {len(targets)} image(s) to build in {len(planned['include'])} matrix job(s)", file=sys.stderr)
+    print(json.dumps(planned, separators=(",", ":")))
+    return EXIT_PASS
+
+
+def _merge(args: argparse.Namespace) -> int:
+    publish = args.publish if args.publish is not None else os.environ.get("GITHUB_ACTIONS") == "true"
+    if publish:
+        from bot.github.action import run_action
+
+        inputs = {"INPUT_MODE": "merge", "INPUT_REVIEWS": "\n".join(str(path) for path in args.reviews)}
+        inputs |= {"INPUT_MATRIX": args.matrix} if args.matrix else {}
+        inputs |= {"INPUT_PR-NUMBER": str(args.pr)} if args.pr else {}
+        return run_action({**os.environ, **inputs})
+    review, problems = merge_files(args.reviews, matrix_json=args.matrix or "")
+    for problem in problems:
+        print(f"dockhand: {problem}", file=sys.stderr)
+    if review is None:
+        raise UsageError("nothing to merge")
+    _write(RENDERERS[args.format](review), args.output)
+    code = exit_code(review)
+    return EXIT_ERROR if problems else code
+
+
+def _add_change_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--repo", type=Path, default=Path(), help="the git repository (default: .)")
+    command.add_argument("--base", help="base commit (default: merge-base with origin/HEAD, main or master)")
+    command.add_argument("--head", help="head commit (default: HEAD)")
+    command.add_argument("--config", type=Path, help="config file (default: .github/dockhand.yml or .dockhand.yml)")
+    _add_fetch_option(command)
+
+
+def _add_fetch_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--no-fetch",
+        action="store_true",
+        help="in a shallow clone, do not fetch missing history from origin (say how to instead)",
+    )
+
+
+def _resolve(repo: GitRepo, base: str | None, head: str | None, fetch: bool) -> ResolvedRange:
+    try:
+        return resolve_range(repo, base, head)
+    except GitError as error:
+        if not (fetch and repo.is_shallow() and has_remote(repo, REMOTE)):
+            raise
+        first = error
+    try:
+        base, head, done = complete_shallow(repo, base, head, REMOTE)
+    except GitError as error:
+        raise GitError(f"{first}; fetching from {REMOTE} did not help: {error}") from None
     commits = resolve_range(repo, base, head)
-    config_commit = repo.resolve_commit(config_from) if config_from else commits.head
-    config = load_config(HeadTree(repo, config_commit), config_path, rule_codes())
-    changes = build_changeset(repo, commits, config.max_file_bytes)
-    return run_review(changes, config, options)
+    return replace(commits, notes=(*done, *commits.notes))
 
 
 def _demo(args: argparse.Namespace) -> int:

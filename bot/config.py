@@ -30,21 +30,16 @@ the defaults; rules disabled in either stay disabled.
 from __future__ import annotations
 
 import difflib
-import io
 import posixpath
 import re
-import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from bot.changes import DEFAULT_MAX_FILE_BYTES, HeadTree
 from bot.image.settings import ImageSettings, read_image_settings
 from bot.model import Severity
-from bot.parsing import yamlsafety
+from bot.parsing.yamlbounds import YamlRefused, load_yaml
 
 CONFIG_PATHS = (".github/dockhand.yml", ".github/dockhand.yaml", ".dockhand.yml", ".dockhand.yaml")
 HADOLINT_PATHS = (".hadolint.yaml", ".hadolint.yml")
@@ -174,22 +169,15 @@ def resolve_rule(code: str, known_rules: dict[str, str]) -> str | None:
 
 
 def _load_yaml(text: str, path: str, problems: list[ConfigProblem]) -> Any:
-    yaml = YAML(typ="rt")
-    yaml.max_depth = yamlsafety.MAX_DEPTH
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # ruamel.yaml's warnings quote the file: never printed
-            data = yaml.load(io.StringIO(yamlsafety.as_yaml_text(text)))
-    except MarkedYAMLError as error:
-        message = yamlsafety.marked_message(error)
-        problems.append(ConfigProblem(path, yamlsafety.mark_line(error, text), message))
+        documents = load_yaml(text, "config file")
+    except YamlRefused as refused:
+        problems.append(ConfigProblem(path, refused.line, refused.message))
         return None
-    except YAMLError as error:
-        problems.append(ConfigProblem(path, 1, f"not valid YAML: {error}"))
+    if len(documents) > 1:
+        problems.append(ConfigProblem(path, 1, "the config must be one YAML document, not several"))
         return None
-    except yamlsafety.FAILURES as error:
-        problems.append(ConfigProblem(path, *yamlsafety.unplaced_failure(error, text)))
-        return None
+    data = documents[0] if documents else None
     if data is not None and not isinstance(data, dict):
         problems.append(ConfigProblem(path, 1, "the config must be a mapping of keys to values"))
         return None

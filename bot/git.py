@@ -5,13 +5,19 @@ Nothing here knows about Docker or dependencies; `bot.changes` builds the Change
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import subprocess
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 GIT_TIMEOUT_SECONDS = 120
+_TREE_RECORD = re.compile(rb"(\d+) \w+ ([0-9a-f]+)\t([^\0]*)\0")
+"""One `git ls-tree -z` record: mode, type, object id, TAB, path, NUL."""
 
 
 class GitError(Exception):
@@ -44,11 +50,110 @@ def _git_env() -> dict[str, str]:
     return env
 
 
+class _ObjectReader:
+    """One long-lived `git cat-file --batch` (or `--batch-check`) for a repository: each object
+    costs a round trip on a pipe, not a git process, however many files a review reads lazily.
+
+    Objects are asked for one at a time (write one id, read its whole answer), so neither side
+    can block on a full pipe. A request that takes longer than GIT_TIMEOUT_SECONDS kills the
+    process (a partial clone fetching a blob from a remote that does not answer)."""
+
+    def __init__(self, cwd: Path, option: str) -> None:
+        self.cwd = cwd
+        self.option = option
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def ask(self, object_ids: Sequence[str]) -> list[tuple[str, list[str], bytes | None]]:
+        """(id, header words, content) per id; content is None for `--batch-check` and missing objects.
+
+        An object that makes git exit (a partial clone whose remote cannot give it) is answered
+        as missing and git is started again for the next one; a batch that takes longer than
+        GIT_TIMEOUT_SECONDS in all is a GitError."""
+        if not object_ids:
+            return []
+        with self._lock:
+            expired = threading.Event()
+            timer = threading.Timer(GIT_TIMEOUT_SECONDS, self._expire, (expired,))
+            timer.start()
+            try:
+                return [(object_id, *self._ask_one(object_id, expired)) for object_id in object_ids]
+            finally:
+                timer.cancel()
+
+    def _expire(self, expired: threading.Event) -> None:
+        expired.set()
+        process = self._process
+        if process is not None:
+            process.kill()
+
+    def _ask_one(self, object_id: str, expired: threading.Event) -> tuple[list[str], bytes | None]:
+        process = self._started()
+        assert process.stdin is not None and process.stdout is not None
+        header: list[str] = []
+        content = None
+        try:
+            process.stdin.write(object_id.encode() + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().decode(errors="replace").split()
+            if self.option == "--batch" and len(header) == 3:
+                size = int(header[2])
+                data = process.stdout.read(size + 1)
+                header, content = (header, data[:-1]) if len(data) == size + 1 else ([], None)
+        except (OSError, ValueError):
+            header = []
+        if header:
+            return header, content
+        self.close()
+        if expired.is_set():
+            raise GitError(f"git cat-file {self.option} took longer than {GIT_TIMEOUT_SECONDS}s")
+        return [object_id, "missing"], None
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            try:
+                self._process = subprocess.Popen(
+                    ["git", "-c", "core.quotePath=false", "cat-file", self.option],
+                    cwd=self.cwd,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=_git_env(),
+                )
+            except FileNotFoundError:
+                raise GitError("git is not installed (no 'git' on PATH)") from None
+        return self._process
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            if process.stdin is not None:
+                process.stdin.close()  # git exits at the end of its input
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
 class GitRepo:
-    """A local git repository, read through git's own plumbing commands."""
+    """A local git repository, read through git's own plumbing commands.
+
+    Blob sizes and contents come from two long-lived `git cat-file` processes, started on first
+    use and stopped by `close()` (or when the GitRepo is garbage-collected)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._sizes = _ObjectReader(path, "--batch-check")
+        self._contents = _ObjectReader(path, "--batch")
+        weakref.finalize(self, _close_readers, self._sizes, self._contents)
+
+    def close(self) -> None:
+        _close_readers(self._sizes, self._contents)
 
     @classmethod
     def open(cls, path: Path) -> GitRepo:
@@ -136,34 +241,24 @@ class GitRepo:
 
     def tree(self, commit: str) -> list[TreeEntry]:
         out = self.run(["ls-tree", "-r", "-z", "--full-tree", commit])
-        entries = []
-        for record in out.split(b"\0"):
-            if not record:
-                continue
-            meta, _, path = record.partition(b"\t")
-            mode, _kind, blob = meta.decode().split(" ")
-            entries.append(TreeEntry(mode, blob, path.decode("utf-8", errors="surrogateescape")))
-        return entries
+        return [
+            TreeEntry(mode.decode(), blob.decode(), path.decode("utf-8", errors="surrogateescape"))
+            for mode, blob, path in _TREE_RECORD.findall(out)
+        ]
 
     def blob_sizes(self, blobs: Iterable[str]) -> dict[str, int]:
+        """Sizes of the blobs that exist (missing ones are left out)."""
         wanted = list(dict.fromkeys(blobs))
-        if not wanted:
-            return {}
-        out = self.run(["cat-file", "--batch-check"], stdin=("\n".join(wanted) + "\n").encode())
-        sizes = {}
-        for line in out.decode().splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[1] == "blob":
-                sizes[parts[0]] = int(parts[2])
-        return sizes
+        return {oid: int(header[2]) for oid, header, _ in self._sizes.ask(wanted) if _is_blob(header)}
 
     def read_blobs(self, blobs: Iterable[str]) -> dict[str, bytes]:
-        """Contents of many blobs from ONE `git cat-file --batch` process."""
+        """Contents of the blobs that exist (missing ones are left out)."""
         wanted = list(dict.fromkeys(blobs))
-        if not wanted:
-            return {}
-        out = self.run(["cat-file", "--batch"], stdin=("\n".join(wanted) + "\n").encode())
-        return dict(_parse_batch(out))
+        return {
+            oid: content
+            for oid, header, content in self._contents.ask(wanted)
+            if _is_blob(header) and content is not None
+        }
 
 
 def _run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
@@ -181,11 +276,19 @@ def _run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> byte
     except FileNotFoundError:
         raise GitError("git is not installed (no 'git' on PATH)") from None
     except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} took longer than {GIT_TIMEOUT_SECONDS}s") from None
+        raise GitError(f"git {_command_name(args)} took longer than {GIT_TIMEOUT_SECONDS}s") from None
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+        raise GitError(f"git {_command_name(args)} failed: {message[-1] if message else done.returncode}")
     return done.stdout
+
+
+def _command_name(args: Sequence[str]) -> str:
+    """`worktree` of `-c advice.x=false worktree add ...`: the git command, for messages."""
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        index += 2 if args[index] == "-c" else 1
+    return args[index] if index < len(args) else (args[0] if args else "")
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -286,14 +389,11 @@ def hunk_new_range(header: str) -> tuple[int, int] | None:
     return (start, start + count - 1) if count > 0 else None
 
 
-def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:
-    position = 0
-    while position < len(out):
-        header_end = out.index(b"\n", position)
-        header = out[position:header_end].decode().split(" ")
-        position = header_end + 1
-        if len(header) < 3:  # "<id> missing"
-            continue
-        size = int(header[2])
-        yield header[0], out[position : position + size]
-        position += size + 1
+def _is_blob(header: list[str]) -> bool:
+    """`<id> blob <size>` (not `<id> missing`, not a tree or commit)."""
+    return len(header) == 3 and header[1] == "blob"
+
+
+def _close_readers(*readers: _ObjectReader) -> None:
+    for reader in readers:
+        reader.close()

@@ -148,6 +148,11 @@ class Review:
     notes: tuple[str, ...] = ()
     suppressed: tuple[Suppressed, ...] = ()
 
+    def interruptions(self) -> list[str]:
+        """Work that started and could not finish (`data.interrupted` of a section: the Docker
+        engine died mid-build, Trivy was killed, the disk filled up): the review is incomplete."""
+        return [f"{s.title}: {s.data['interrupted']}" for s in self.sections if s.data.get("interrupted")]
+
     def counts_by_severity(self) -> dict[Severity, int]:
         counts = {severity: 0 for severity in Severity}
         for finding in self.findings:

@@ -28,6 +28,10 @@ class ReviewOptions:
     """Trivy's `--cache-dir` (the action's `trivy-cache-dir` input, `--trivy-cache-dir`); beats the config file's."""
     keep_images: bool = False
     """Keep the images built for the review (tagged `dockhand-review:...`) instead of removing them."""
+    only: frozenset[str] | None = None
+    """A matrix job of `dockhand plan`: build only these images (ids from the plan, Dockerfile
+    paths or labels), whatever image.max-images says; an empty set builds none. None: build what
+    discovery finds, up to image.max-images."""
     offline: bool = False
     """Never download anything (also when the config file does not say `offline: true`)."""
     trivy: Path | None = None

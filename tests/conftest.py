@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,6 +44,28 @@ def docker_engine() -> Iterator[DockerEngine]:
 def busybox_image(docker_engine: DockerEngine) -> Callable[..., str]:
     """`busybox_image({path: content}, tag=None)` -> the tag of an imported busybox image."""
     return docker_engine.busybox_image
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """`full_disk(path=None)`: a directory on a real, full filesystem (a 64 KiB tmpfs mounted
+    there and filled): writes fail with ENOSPC. Unmounted after the test. Skips where mounting
+    is not allowed (not root, no tmpfs), except in CI."""
+    from tests.support.diskfull import FullDiskUnavailable, full_tmpfs
+
+    mounted: list[Path] = []
+    with contextlib.ExitStack() as stack:
+
+        def mount(path: Path | None = None) -> Path:
+            try:
+                mounted.append(stack.enter_context(full_tmpfs(path or tmp_path / f"full{len(mounted)}")))
+                return mounted[-1]
+            except FullDiskUnavailable as reason:
+                if os.environ.get("CI", "").lower() == "true":
+                    pytest.fail(f"CI must run the full-disk tests: {reason}")
+                pytest.skip(f"no full disk to test with: {reason}")
+
+        yield mount
 
 
 @pytest.fixture(scope="session")

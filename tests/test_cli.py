@@ -97,7 +97,7 @@ def test_not_a_git_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_shallow_clone_missing_the_base(regressing: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     clone = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth=1", "--branch=pr", f"file://{regressing.path}", str(clone))
-    code, _, err = run(capsys, "review", "--repo", str(clone), "--base", regressing.base)
+    code, _, err = run(capsys, "review", "--repo", str(clone), "--base", regressing.base, "--no-fetch")
     assert code == 2
     assert "shallow" in err
     assert len(err.strip().splitlines()) == 1

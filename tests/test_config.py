@@ -75,3 +75,19 @@ def test_invalid_yaml_and_shapes(text: str, line: int, words: str) -> None:
 )
 def test_globs(pattern: str, path: str, matches: bool) -> None:
     assert glob_matches(pattern, path) is matches
+
+
+def test_an_alias_bomb_is_a_config_error_at_its_line_not_a_hang() -> None:
+    lines = ['a0: &a0 ["lol"]'] + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 12)]
+    with pytest.raises(ConfigError) as raised:
+        parse("\n".join([*lines, "ignore-paths: *a11"]) + "\n")
+    (problem,) = raised.value.problems
+    assert "alias bomb" in problem.message
+    assert 1 <= problem.line <= 13
+
+
+def test_nesting_deeper_than_a_config_needs_is_refused() -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse("rules:\n  disable: " + "[" * 5000 + "]" * 5000 + "\n")
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.message) == (2, "nesting deeper than 64 levels: refused (no config file needs it)")

@@ -8,14 +8,9 @@ line of a real syntax error.
 
 from __future__ import annotations
 
-import io
-import warnings
 from typing import Any, Union
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-from bot.parsing import yamlsafety
+from bot.parsing.yamlbounds import YamlRefused, load_yaml
 
 YamlMap = dict[str, tuple[int, Union[str, "YamlMap"]]]
 """key -> (line, scalar text or nested mapping)."""
@@ -90,22 +85,17 @@ def _split(text: str) -> tuple[str, str]:
 
 
 def _full(text: str) -> YamlMap:
-    yaml = YAML(typ="rt")
-    yaml.max_depth = yamlsafety.MAX_DEPTH
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # ruamel.yaml's warnings quote the file: never printed
-            data = yaml.load(io.StringIO(yamlsafety.as_yaml_text(text)))
-    except MarkedYAMLError as error:
-        message = yamlsafety.marked_message(error)
-        raise YamlProblem(yamlsafety.mark_line(error, text), message) from None
-    except YAMLError as error:
-        raise YamlProblem(1, f"not valid YAML: {error}") from None
-    except yamlsafety.FAILURES as error:
-        raise YamlProblem(*yamlsafety.unplaced_failure(error, text)) from None
-    if not isinstance(data, dict):
+        documents = load_yaml(text, "lock file")
+    except YamlRefused as refused:
+        raise YamlProblem(refused.line, refused.message) from None
+    mappings = [document for document in documents if document is not None]
+    if not mappings or not all(isinstance(document, dict) for document in mappings):
         raise YamlProblem(1, "expected a mapping at the top level")
-    return _convert(data, 1)
+    merged: YamlMap = {}
+    for document in mappings:  # pnpm 9 may write two documents: the tools, then the project
+        merged.update(_convert(document, 1))
+    return merged
 
 
 def _convert(data: Any, line: int) -> YamlMap:

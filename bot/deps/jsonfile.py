@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.deps.nesting import deepest
 from bot.text import clamp_line
 
 
@@ -32,4 +33,32 @@ def load_json(text: str, duplicates: list[str] | None = None) -> Any:
             clamp_line(text, error.lineno), f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from None
     except RecursionError:
-        raise JsonProblem(1, "not valid JSON: nested too deeply") from None
+        nesting = deepest(text, "JSON")
+        raise JsonProblem(nesting.line, nesting.message("JSON")) from None
+
+
+def object_span(text: str, key_offset: int) -> tuple[int, int]:
+    """Start and end offsets of a flat JSON object (one whose values hold no `}`) after a key."""
+    start = text.find("{", key_offset)
+    if start == -1:
+        return key_offset, key_offset
+    end = _flat_object_end(text, start)
+    return start, end
+
+
+def _flat_object_end(text: str, start: int) -> int:
+    position = start + 1
+    in_string = False
+    while position < len(text):
+        char = text[position]
+        if in_string:
+            if char == "\\":
+                position += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "}":
+            return position
+        position += 1
+    return len(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
+from bot.deps.nesting import deepest
 from bot.deps.textpos import TomlLines, toml_error_line
 from bot.text import clamp_line
 
@@ -23,7 +24,8 @@ def load_toml(text: str) -> dict[str, Any]:
         message = str(error)
         raise TomlProblem(clamp_line(text, toml_error_line(message)), f"not valid TOML: {message}") from None
     except RecursionError:
-        raise TomlProblem(1, "not valid TOML: nested too deeply") from None
+        nesting = deepest(text, "TOML")
+        raise TomlProblem(nesting.line, nesting.message("TOML")) from None
 
 
 def table(data: Any, *path: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.github.env import ActionError
+from bot.image.plan import parse_only
 from bot.image.settings import SizeBudget
 from bot.model import Severity
 from bot.sizes import parse_size_budget
@@ -32,6 +33,10 @@ INPUT_NAMES = (
     "head-ref",
     "working-directory",
     "trivy-cache-dir",
+    "mode",
+    "only",
+    "reviews",
+    "matrix",
     "offline",
 )
 OUTPUT_NAMES = (
@@ -47,6 +52,8 @@ OUTPUT_NAMES = (
     "report-path",
     "json-path",
     "sarif-path",
+    "matrix",
+    "count",
 )
 
 
@@ -62,6 +69,14 @@ class Toggle(StrEnum):
 class CommentMode(StrEnum):
     STICKY = "sticky"
     OFF = "off"
+
+
+class ActionMode(StrEnum):
+    REVIEW = "review"
+    PLAN = "plan"
+    """Print the images to build as a matrix (outputs `matrix` and `count`)."""
+    MERGE = "merge"
+    """Merge the matrix jobs' review JSON files (`reviews`) into one report and publish it."""
 
 
 class CheckMode(StrEnum):
@@ -86,6 +101,13 @@ class ActionInputs:
     head_ref: str | None = None
     working_directory: Path = field(default_factory=Path)
     trivy_cache_dir: Path | None = None
+    mode: ActionMode = ActionMode.REVIEW
+    only: frozenset[str] | None = None
+    """A matrix job's images (`only: ${{ matrix.image }}`); None: not a matrix job."""
+    reviews: tuple[str, ...] = ()
+    """Glob patterns of the review JSON files to merge, relative to the workspace."""
+    matrix: str = ""
+    """The plan's matrix JSON, so that merge names the images whose job left no review."""
     offline: bool = False
 
     @classmethod
@@ -106,8 +128,14 @@ class ActionInputs:
             head_ref=reader.raw("head-ref") or None,
             working_directory=reader.path("working-directory") or Path(),
             trivy_cache_dir=reader.path("trivy-cache-dir"),
+            mode=reader.choice("mode", ActionMode, ActionMode.REVIEW),
+            only=parse_only([only]) if (only := reader.raw("only")) else None,
+            reviews=tuple(reader.raw("reviews").split()),
+            matrix=reader.raw("matrix"),
             offline=reader.boolean("offline", False),
         )
+        if inputs.mode is ActionMode.MERGE and not inputs.reviews:
+            reader.problems.append("mode: merge needs `reviews`, the review JSON files to merge (a glob)")
         if reader.problems:
             raise ActionError("invalid input: " + "; ".join(reader.problems))
         return inputs

@@ -15,8 +15,7 @@ from typing import Any
 
 from bot.git import GitError, GitRepo
 from bot.github.env import ActionError
-
-_DEEPEN_STEPS = (50, 1000)
+from bot.history import deepen_until_merged
 
 
 @dataclass(frozen=True)
@@ -95,15 +94,7 @@ def _fetch_missing(repo: GitRepo, target: PullTarget, wanted: list[str], remote:
 
 
 def _deepen(repo: GitRepo, target: PullTarget, remote: str) -> str:
-    for depth in _DEEPEN_STEPS:
-        try:
-            repo.fetch(remote, [target.base_sha, target.head_sha], extra=[f"--deepen={depth}"])
-        except GitError:
-            break
-        if repo.merge_base(target.base_sha, target.head_sha) is not None:
-            return f"deepened the shallow checkout by {depth} commits"
     try:
-        repo.fetch(remote, [], extra=["--unshallow"])
+        return deepen_until_merged(repo, target.base_sha, target.head_sha, remote)
     except GitError as error:
         raise ActionError(f"the checkout is shallow and could not be deepened ({error}): use fetch-depth: 0") from None
-    return "fetched the full history (the checkout was shallow)"

@@ -16,7 +16,8 @@ from bot.config import Config
 from bot.filekinds import Family
 from bot.findings import place
 from bot.hardening.checklist import FROM_IMAGE, PROPERTIES, Check, Status, Subject, checklist
-from bot.hardening.context import build_context, dockerignore_sides
+from bot.hardening.context import build_context, dockerignore_sides, head_repository
+from bot.image.discovery import Repository
 from bot.lint.context import LintContext
 from bot.model import Finding, Section, Severity, Table
 from bot.options import ReviewOptions
@@ -124,10 +125,11 @@ def analyze_hardening(changes: ChangeSet, config: Config, options: ReviewOptions
     tables: list[Table] = []
     findings: list[Finding] = []
     data: list[dict[str, Any]] = []
-    for changed in changes.of_family(Family.DOCKERFILE.value):
-        if changed.head_text is None:
-            continue
-        comparison = _compare(changes, changed, context, workspace)
+    dockerfiles = [f for f in changes.of_family(Family.DOCKERFILE.value) if f.head_text is not None]
+    head_repo = head_repository(changes) if dockerfiles else None
+    for changed in dockerfiles:
+        assert head_repo is not None
+        comparison = _compare(changes, changed, context, workspace, head_repo)
         if comparison is None:
             continue
         regressions = hardening_regression.run(changed.path, comparison, None)
@@ -149,13 +151,15 @@ def analyze_hardening(changes: ChangeSet, config: Config, options: ReviewOptions
     )
 
 
-def _compare(changes: ChangeSet, changed: ChangedFile, context: LintContext, workspace: Workspace) -> Comparison | None:
+def _compare(
+    changes: ChangeSet, changed: ChangedFile, context: LintContext, workspace: Workspace, head_repo: Repository
+) -> Comparison | None:
     """None when the head does not parse (DH100 says so; there is nothing to judge)."""
     head = parse_dockerfile(changed.path, changed.head_text or "")
     if head.errors:
         return None
     base = parse_dockerfile(changed.old_path or changed.path, changed.base_text) if changed.base_text else None
-    build_dir = build_context(changes, head, workspace)
+    build_dir = build_context(head, workspace, head_repo)
     base_ignore, head_ignore = dockerignore_sides(changes, changed.path, build_dir)
     head_image = _image(workspace, changed.path, "head")
     base_image = _image(workspace, changed.old_path or changed.path, "base")

@@ -175,7 +175,7 @@ def _pinned_base(subject: Subject) -> Check:
     final = dockerfile.final_stage
     if final is None:
         return Check(key, Status.NOT_APPLICABLE, "no stage")
-    root = dockerfile.lineage(final)[-1]
+    root = dockerfile.root_of(final)
     line = root.from_instruction.line
     if root.base_resolved.lower() == "scratch":
         return Check(key, Status.PASS, "`scratch`", line)

@@ -29,14 +29,18 @@ class Dockerignore:
         return pattern.line if pattern is not None else None
 
 
-def build_context(changes: ChangeSet, dockerfile: Dockerfile, workspace: Workspace) -> str:
+def head_repository(changes: ChangeSet) -> Repository:
+    """The head commit's paths, as context inference reads them (built once per review)."""
+    tree = changes.tree
+    return Repository(frozenset(tree.paths()), frozenset(), frozenset(), {}, tree.read)
+
+
+def build_context(dockerfile: Dockerfile, workspace: Workspace, head: Repository) -> str:
     """Repository path of the build context ("." for the root)."""
     for image in workspace.images:
         if image.dockerfile == dockerfile.path:
             return image.context
-    tree = changes.tree
-    repo = Repository(frozenset(tree.paths()), frozenset(), frozenset(), {}, tree.read)
-    return infer_context(dockerfile.path, dockerfile, repo)
+    return infer_context(dockerfile.path, dockerfile, head)
 
 
 def dockerignore_sides(

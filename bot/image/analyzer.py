@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from bot.changes import ChangeSet, HeadTree
 from bot.config import Config
+from bot.diskspace import disk_full_reason, is_disk_full
 from bot.findings import place
 from bot.git import GitError, GitRepo
 from bot.image.checkout import Checkout
@@ -35,24 +36,27 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     if not options.build:
         return _section(notes=["image builds skipped (--no-build)"])
     config = _with_budget(config, options)
-    repo = GitRepo(changes.repo_path)
-    base_tree = HeadTree(repo, changes.base, changes.tree.max_bytes)
-    discovery = discover(Repository.of(repo, changes, base_tree), config.image)
+    repo = changes.tree.repo
+    base_tree = changes.base_tree
+    discovery = discover(Repository.of(repo, changes, base_tree), config.image, options.only)
     notes = list(discovery.notes)
     if not discovery.targets:
         return _section(notes=notes)
     with ThreadPoolExecutor(1) as pool:
         engine_check = pool.submit(connect)  # asks the engine while git checks the commits out
         try:
-            jobs: list[SideJob] | GitError = _jobs(repo, changes, base_tree, discovery.targets, workspace)
-        except GitError as error:
+            jobs: list[SideJob] | GitError | OSError = _jobs(repo, changes, base_tree, discovery.targets, workspace)
+        except (GitError, OSError) as error:
             jobs = error
         engine = engine_check.result()
     if isinstance(engine, str):
         names = ", ".join(t.label for t in discovery.targets)
         return _section(notes=[*notes, f"images not built ({names}): {engine}"], unavailable=engine)
     notes.append(_builder_note(engine.buildx, engine.server_version))
-    if isinstance(jobs, GitError):
+    if isinstance(jobs, GitError | OSError):
+        if is_disk_full(jobs):
+            reason = disk_full_reason("images not built: the commits could not be checked out")
+            return _section(notes=[*notes, reason], interrupted=reason)
         return _section(notes=[*notes, f"images not built: cannot check out the commits: {jobs}"])
     session = BuildSession(engine, config.image, workspace, options.keep_images, LayerCache(default_cache_dir()))
     outcomes = session.run_all(jobs)
@@ -66,7 +70,11 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     for result in results:
         findings.extend(_findings(result, changes, base_tree, config))
         notes.extend(_result_notes(result))
-    return _section(findings, results, notes)
+    lost = session.lost.reason  # the engine died, or a disk filled up, part way
+    if lost:
+        built = sum(1 for result in results if result.head.measure is not None)
+        notes.append(f"{lost}: {built} of {len(results)} image(s) built and measured; the others were not")
+    return _section(findings, results, notes, interrupted=lost)
 
 
 def _with_budget(config: Config, options: ReviewOptions) -> Config:
@@ -88,8 +96,11 @@ def _section(
     results: list[ImageResult] | None = None,
     notes: list[str] | None = None,
     unavailable: str | None = None,
+    interrupted: str = "",
 ) -> Section:
-    """`data.unavailable`: why images that should be built were not (no docker, no engine)."""
+    """`data.unavailable`: why images that should be built were not (no docker, no engine);
+    `data.interrupted`: why the builds stopped part way (the engine died, a disk filled up): the
+    review is incomplete."""
     results = results or []
     return Section(
         key=KEY,
@@ -101,6 +112,7 @@ def _section(
             "size_delta_bytes": total_delta(results),
             "images": [image_data(result) for result in results],
             **({"unavailable": unavailable} if unavailable else {}),
+            **({"interrupted": interrupted} if interrupted else {}),
         },
     )
 

@@ -109,6 +109,12 @@ class RunningBuilds:
         with self._lock:
             self._processes.discard(process)
 
+    @property
+    def stopped(self) -> bool:
+        """The review is being interrupted: a failed build is the interruption, not the engine."""
+        with self._lock:
+            return self._stopped
+
     def stop_all(self) -> None:
         """Interrupt every running build (the docker client cancels it on the engine)."""
         with self._lock:

@@ -14,9 +14,12 @@ docker/Dockerfile .` is as common as a Dockerfile beside its sources.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.changes import ChangeSet, HeadTree
 from bot.filekinds import Family, classify
@@ -57,6 +60,16 @@ class BuildTarget:
     def identity(self) -> tuple[str, str, str | None, tuple[tuple[str, str], ...], str | None]:
         return (self.dockerfile, self.context, self.target, tuple(sorted(self.args.items())), self.platform)
 
+    @property
+    def id(self) -> str:
+        """A short stable name for `--only` (the same on every runner: it hashes what is built)."""
+        text = json.dumps([*self.identity[:3], self.identity[3], self.identity[4], self.service], separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    def selected_by(self, only: frozenset[str]) -> bool:
+        """`--only` names it: by id, by Dockerfile path, or by the label the report shows."""
+        return bool(only & {self.id, self.dockerfile, self.label})
+
 
 @dataclass(frozen=True)
 class Repository:
@@ -92,6 +105,10 @@ class Repository:
         )
 
     def directories(self) -> frozenset[str]:
+        return self._directories
+
+    @cached_property
+    def _directories(self) -> frozenset[str]:
         found: set[str] = {"."}
         for path in self.head_paths:
             parent = posixpath.dirname(path)
@@ -107,8 +124,10 @@ class Discovery:
     notes: tuple[str, ...] = ()
 
 
-def discover(repo: Repository, settings: ImageSettings) -> Discovery:
-    """The images to build, most relevant first, at most `settings.max_images`."""
+def discover(repo: Repository, settings: ImageSettings, only: frozenset[str] | None = None) -> Discovery:
+    """The images to build, most relevant first, at most `settings.max_images`.
+
+    `only` (a matrix job of `dockhand plan`): just those images, however many the plan found."""
     notes: list[str] = []
     is_ignored = _IgnoreFiles(repo)
     if settings.images:
@@ -117,6 +136,8 @@ def discover(repo: Repository, settings: ImageSettings) -> Discovery:
         found = [*_compose_targets(repo, is_ignored, notes), *_dockerfiles(repo, is_ignored, notes)]
         found = _without_compose_duplicates(found)
     unique = list({target.identity: target for target in reversed(found)}.values())[::-1]
+    if only is not None:
+        return Discovery(tuple(t for t in unique if t.selected_by(only) and _buildable(repo, t, notes)), tuple(notes))
     unique = [t for t in unique if _buildable(repo, t, notes)]
     kept = unique[: settings.max_images]
     skipped = unique[settings.max_images :]

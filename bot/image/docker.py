@@ -125,6 +125,17 @@ def connect(environ: Mapping[str, str] | None = None) -> Engine | str:
     return Engine(docker, version, has_buildx(docker))
 
 
+def engine_gone(docker: Docker) -> str:
+    """Why the engine no longer answers (it stopped, or its socket went away mid-review), or ""."""
+    try:
+        done = docker.run(["version", "--format", "{{.Server.Version}}"], timeout=ENGINE_CHECK_SECONDS, check=False)
+    except DockerError as error:
+        return f"the Docker engine stopped answering during the review ({error})"
+    if done.returncode != 0 or not done.stdout.strip():
+        return f"the Docker engine stopped answering during the review ({last_line(done.stderr) or 'no version'})"
+    return ""
+
+
 def has_buildx(docker: Docker) -> bool:
     try:
         return docker.run(["buildx", "version"], timeout=ENGINE_CHECK_SECONDS, check=False).returncode == 0

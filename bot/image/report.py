@@ -158,6 +158,7 @@ def _where(step: Step | None) -> str:
 def image_data(result: ImageResult) -> dict[str, Any]:
     target = result.target
     return {
+        "id": target.id,
         "dockerfile": target.dockerfile,
         "base_dockerfile": target.base_dockerfile,
         "context": target.context,

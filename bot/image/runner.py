@@ -17,15 +17,17 @@ their untagged parents, and a failed classic build's leftover step images go too
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from bot.diskspace import disk_full_reason, is_disk_full
 from bot.git import GitError
 from bot.image.build import BuildRequest, RunningBuilds, run_build
 from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget
-from bot.image.docker import Docker, DockerError, Engine
+from bot.image.docker import Docker, DockerError, Engine, engine_gone
 from bot.image.layer_cache import LayerCache
 from bot.image.layers import MeasureError
 from bot.image.measure import measure_image
@@ -35,6 +37,7 @@ from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
 from bot.workspace import BuiltImage, Workspace
 
 TAG_REPOSITORY = "dockhand-review"
+ENGINE_LOST = "not built: the Docker engine stopped answering (see the section's notes)"
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,28 @@ class SideJob:
     tag: str
 
 
+@dataclass
+class EngineLoss:
+    """Set when the engine stops answering, or a disk fills up, in the middle of the review: the
+    builds not yet started are not started, and the section says the review was cut short."""
+
+    reason: str = ""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def full_disk(self, reason: str) -> str:
+        with self._lock:
+            self.reason = self.reason or reason
+        return reason
+
+    def check(self, docker: Docker) -> str:
+        """After a failed build or measure: is it the engine's fault? (the reason, or "")."""
+        gone = engine_gone(docker)
+        if gone:
+            with self._lock:
+                self.reason = self.reason or gone
+        return gone
+
+
 @dataclass(frozen=True)
 class BuildSession:
     engine: Engine
@@ -58,6 +83,7 @@ class BuildSession:
     keep_images: bool
     cache: LayerCache | None
     running: RunningBuilds = field(default_factory=RunningBuilds)
+    lost: EngineLoss = field(default_factory=EngineLoss)
 
     def run_all(self, jobs: list[SideJob]) -> list[SideResult]:
         """Every job's result, in the jobs' order; `settings.concurrency` builds at a time.
@@ -92,11 +118,17 @@ class BuildSession:
 
     def build_one(self, job: SideJob) -> tuple[str | None, SideResult | None]:
         """The built image's id, or the failed side's result; its removal is registered."""
+        if self.lost.reason:
+            job.checkout.release()
+            return None, SideResult(problem=ENGINE_LOST)
         dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
         try:
             root = job.checkout.path()
-        except GitError as error:
+        except (GitError, OSError) as error:
             job.checkout.release()
+            if is_disk_full(error):
+                reason = self.lost.full_disk(disk_full_reason(f"the {job.side} commit could not be checked out"))
+                return None, SideResult(problem=f"not built: {reason}")
             return None, SideResult(problem=f"the {job.side} commit cannot be checked out: {error}")
         tag = job.tag if self.tagged else None
         request = BuildRequest(
@@ -118,6 +150,13 @@ class BuildSession:
         if not self.keep_images and prune:
             for leftover in outcome.leftover:
                 self.workspace.on_close(_remover(docker, leftover, prune=True, only_dangling=True))
+        if outcome.image_id is None and outcome.failure is not None and is_disk_full(outcome.failure.reason):
+            said = outcome.failure.reason  # the engine's disk or the client's temporary directory
+            reason = self.lost.full_disk(f"a disk filled up during a build ({said})")
+            return None, SideResult(problem=f"not built: {reason}")
+        if outcome.image_id is None and not self.running.stopped:
+            gone = self.lost.check(docker)  # a dead engine is not the Dockerfile's failure
+            return None, SideResult(problem=ENGINE_LOST) if gone else SideResult(failure=outcome.failure)
         if outcome.image_id is None:
             return None, SideResult(failure=outcome.failure)
         if tag and not self.keep_images:
@@ -132,8 +171,12 @@ class BuildSession:
     def _measured(self, job: SideJob, image_id: str, dockerfile: Dockerfile) -> SideResult:
         try:
             measure = measure_image(self.engine.docker, image_id, dockerfile, job.target.target, self.cache)
-        except (DockerError, MeasureError) as error:
-            return SideResult(problem=f"built, but could not be measured: {error}")
+        except (DockerError, MeasureError, OSError) as error:
+            if is_disk_full(error):
+                reason = self.lost.full_disk(disk_full_reason("the built images could not be read back"))
+                return SideResult(problem=f"built, but could not be measured: {reason}")
+            gone = self.lost.check(self.engine.docker)
+            return SideResult(problem=f"built, but could not be measured: {ENGINE_LOST if gone else error}")
         self.workspace.images.append(
             BuiltImage(
                 side=job.side,

@@ -8,6 +8,7 @@ same way when the base side is linted.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 from dataclasses import dataclass
 from functools import cached_property
@@ -38,22 +39,26 @@ class RepoView:
 
     def paths_under(self, directory: str) -> list[str]:
         """Every file path at or below `directory` ("." for the whole repository), sorted."""
+        ordered = self._sorted_files
         if directory in ("", "."):
-            return sorted(self.files)
+            return list(ordered)
         prefix = directory.rstrip("/") + "/"
-        return sorted(path for path in self.files if path.startswith(prefix))
+        start = bisect.bisect_left(ordered, prefix)
+        end = bisect.bisect_left(ordered, prefix[:-1] + chr(ord("/") + 1), start)  # "dir0" sorts after "dir/..."
+        return list(ordered[start:end])
 
     @cached_property
     def tree(self) -> HeadTree:
         """The commit of this side (the head's tree is shared with the ChangeSet)."""
-        if self.side == HEAD:
-            return self.changes.tree
-        head = self.changes.tree
-        return HeadTree(head.repo, self.changes.base, head.max_bytes)
+        return self.changes.tree if self.side == HEAD else self.changes.base_tree
 
     @cached_property
     def files(self) -> frozenset[str]:
         return frozenset(self.tree.paths())
+
+    @cached_property
+    def _sorted_files(self) -> tuple[str, ...]:
+        return tuple(sorted(self.files))
 
     @cached_property
     def _dirs(self) -> frozenset[str]:

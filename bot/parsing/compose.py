@@ -19,25 +19,18 @@ template's own YAML is reviewed and nothing rendered later is taken for a litera
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
-
 from bot.parsing.compose_merge import merge_documents
 from bot.parsing.compose_schema import validate_compose
 from bot.parsing.interpolation import resolve
+from bot.parsing.yamlbounds import YamlLimits, YamlRefused, load_yaml
 from bot.parsing.yamllines import item_line, key_line, value_line
-from bot.parsing.yamlsafety import FAILURES, as_yaml_text, mark_line, unplaced_failure
 from bot.text import split_lines
 
 TEMPLATE_PLACEHOLDER = "${TEMPLATE_EXPRESSION}"
@@ -49,8 +42,6 @@ _JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}")
 _REMOTE_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 _ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
 _MAX_PORT_RANGE = 1024
-_DUPLICATE_KEY = re.compile(r'duplicate key "([^"]{0,200})"')
-_QUOTED_VALUE = re.compile(r'"[^"]{12,}"')
 
 
 @dataclass(frozen=True)
@@ -69,10 +60,6 @@ class ComposeProblem:
     message: str
     kind: str
     """"yaml" (does not parse), "schema" (not valid Compose) or "limit" (refused)."""
-
-
-class LimitExceeded(MarkedYAMLError):
-    """Raised while composing, before the document is built, when a limit is crossed."""
 
 
 @dataclass(frozen=True)
@@ -242,7 +229,14 @@ class ComposeFile:
         return tuple(found)
 
     def service(self, name: str) -> Service | None:
-        return next((s for s in self.services if s.name == name), None)
+        return self._services_by_name.get(name)
+
+    @cached_property
+    def _services_by_name(self) -> dict[str, Service]:
+        found: dict[str, Service] = {}
+        for service in self.services:
+            found.setdefault(service.name, service)
+        return found
 
     def section(self, key: str) -> dict[Any, Any]:
         value = self.data.get(key) if isinstance(self.data, dict) else None
@@ -322,90 +316,20 @@ def _has_jinja(text: str) -> bool:
 
 
 def _load(text: str, limits: ComposeLimits, *, allow_duplicate_keys: bool) -> _Loaded:
-    yaml = YAML(typ="rt")
-    yaml.Composer = _bounded_composer(limits.max_nodes)
-    yaml.max_depth = limits.max_depth
-    yaml.allow_duplicate_keys = allow_duplicate_keys
     result = _Loaded()
-    documents: list[Any] = []
+    bounds = YamlLimits(max_depth=limits.max_depth, max_nodes=limits.max_nodes, max_alias_nodes=None)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            documents = [doc for doc in yaml.load_all(io.StringIO(as_yaml_text(text))) if doc is not None]
-    except LimitExceeded as error:
-        result.problems.append(ComposeProblem(mark_line(error, text), str(error.problem), "limit"))
+        documents = load_yaml(text, "Compose file", bounds, allow_duplicate_keys=allow_duplicate_keys)
+    except YamlRefused as refused:
+        result.problems.append(ComposeProblem(refused.line, refused.message, "limit" if refused.limit else "yaml"))
         return result
-    except MarkedYAMLError as error:
-        kind = "limit" if "maximum depth" in str(error.problem) else "yaml"
-        message = _yaml_message(error) if kind == "yaml" else _depth_message(limits)
-        result.problems.append(ComposeProblem(mark_line(error, text), message, kind))
-        return result
-    except YAMLError as error:
-        result.problems.append(ComposeProblem(1, f"not valid YAML: {type(error).__name__}", "yaml"))
-        return result
-    except FAILURES as error:
-        line, message = unplaced_failure(error, text)
-        result.problems.append(ComposeProblem(line, message, "limit" if isinstance(error, RecursionError) else "yaml"))
-        return result
+    documents = [document for document in documents if document is not None]
     for document in documents:
         if not isinstance(document, dict):
             result.problems.append(ComposeProblem(1, "the top level of a Compose file must be a mapping", "schema"))
             return result
     result.data = _merge_documents(documents)
     return result
-
-
-def _bounded_composer(max_nodes: int) -> type[Composer]:
-    class BoundedComposer(Composer):
-        """Counts every node as it would be if aliases were expanded; refuses past `max_nodes`."""
-
-        expanded_sizes: dict[int, int]
-
-        def compose_document(self) -> Any:
-            self.expanded_sizes = {}
-            return super().compose_document()
-
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            node = super().compose_node(parent, index)
-            sizes = self.expanded_sizes
-            if id(node) not in sizes:
-                sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
-            total = sizes[id(node)]
-            if total > max_nodes:
-                raise LimitExceeded(
-                    None,
-                    None,
-                    f"YAML aliases here would expand to more than {max_nodes:,} values "
-                    f"(an alias bomb, or a document far larger than a Compose file): not read",
-                    node.start_mark,
-                )
-            return node
-
-    return BoundedComposer
-
-
-def _children(node: Node) -> Iterator[Node]:
-    if isinstance(node, SequenceNode):
-        yield from node.value
-    elif isinstance(node, MappingNode):
-        for key, value in node.value:
-            yield key
-            yield value
-
-
-def _yaml_message(error: MarkedYAMLError) -> str:
-    """The parser's complaint, without any value from the file (a duplicated key's value may be a secret)."""
-    problem = str(error.problem or error.context or "invalid YAML").strip().splitlines()[0]
-    if "\\t" in problem or "'\t'" in problem:
-        return "not valid YAML: a tab character where YAML allows only spaces for indentation"
-    duplicate = _DUPLICATE_KEY.search(problem)
-    if duplicate:
-        return f"not valid YAML: the key `{duplicate.group(1)}` appears twice in the same mapping"
-    return f"not valid YAML: {_QUOTED_VALUE.sub('...', problem)}"
-
-
-def _depth_message(limits: ComposeLimits) -> str:
-    return f"nesting deeper than {limits.max_depth} levels: refused (no Compose file needs it)"
 
 
 def _merge_documents(documents: list[Any]) -> Any:

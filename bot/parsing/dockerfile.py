@@ -9,6 +9,7 @@ and the line of every error.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -51,6 +52,8 @@ _KNOWN_FLAGS: dict[str, frozenset[str]] = {
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _TEMPLATE_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$")
 _HEREDOC_OPENER = re.compile(r"<<-?\s*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?")
+_HEREDOC_NAME = re.compile(r"<<(?P<dash>-?)\s*[\"']?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[\"']?")
+_MAX_HEREDOC_CANDIDATES = 16
 _WINDOWS_BASE = re.compile(r"(windows|servercore|nanoserver|ltsc20\d\d)", re.IGNORECASE)
 _VARIABLE = re.compile(r"\$(?:\{(?P<braced>\w+)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}|(?P<bare>[A-Za-z_]\w*))")
 
@@ -120,11 +123,25 @@ class Stage:
     """The instructions after FROM."""
 
     def of(self, keyword: str) -> list[Instruction]:
-        return [i for i in self.instructions if i.keyword == keyword]
+        return list(self._by_keyword.get(keyword, ()))
 
     def last(self, keyword: str) -> Instruction | None:
-        found = self.of(keyword)
+        found = self._by_keyword.get(keyword)
         return found[-1] if found else None
+
+    def last_before(self, keyword: str, line: int) -> Instruction | None:
+        """The last `keyword` instruction that starts above `line`."""
+        found = self._by_keyword.get(keyword, ())
+        index = bisect.bisect_left(found, line, key=lambda ins: ins.line)
+        return found[index - 1] if index > 0 else None
+
+    @cached_property
+    def _by_keyword(self) -> dict[str, tuple[Instruction, ...]]:
+        """The instructions of each keyword, in order: rules ask per RUN, so a stage is grouped once."""
+        grouped: dict[str, list[Instruction]] = {}
+        for ins in self.instructions:
+            grouped.setdefault(ins.keyword, []).append(ins)
+        return {keyword: tuple(found) for keyword, found in grouped.items()}
 
     @property
     def end_line(self) -> int:
@@ -157,9 +174,9 @@ class Dockerfile:
 
     def stage_named(self, name: str) -> Stage | None:
         wanted = name.lower()
-        for stage in self.stages:
-            if stage.name == wanted:
-                return stage
+        found = self._stages_by_name.get(wanted)
+        if found is not None:
+            return found
         if wanted.isdigit() and int(wanted) < len(self.stages):
             return self.stages[int(wanted)]
         return None
@@ -172,9 +189,57 @@ class Dockerfile:
     def lineage(self, stage: Stage) -> list[Stage]:
         """`stage` and the stages it is built FROM, nearest first."""
         chain = [stage]
-        while (parent := self.parent_stage(chain[-1])) is not None and parent not in chain:
-            chain.append(parent)
+        while (parent := self._parents[chain[-1].index]) is not None:
+            chain.append(self.stages[parent])
         return chain
+
+    def root_of(self, stage: Stage) -> Stage:
+        """The first stage of `stage`'s lineage: the one built FROM an image, not from a stage."""
+        return self.stages[self._roots[stage.index]]
+
+    def last_in_lineage(self, stage: Stage, keyword: str, before_line: int | None = None) -> Instruction | None:
+        """The last `keyword` instruction of `stage` (above `before_line`, when given), else of the
+        stages it is built FROM, nearest first."""
+        own = stage.last(keyword) if before_line is None else stage.last_before(keyword, before_line)
+        if own is not None:
+            return own
+        parent = self.parent_stage(stage)
+        return self._inherited(keyword)[parent.index] if parent is not None else None
+
+    def _inherited(self, keyword: str) -> tuple[Instruction | None, ...]:
+        """Per stage, the last `keyword` of its lineage; each stage's answer is built on its parent's."""
+        if keyword not in self._inherited_by_keyword:
+            found: list[Instruction | None] = []
+            for stage in self.stages:
+                parent = self.parent_stage(stage)
+                found.append(stage.last(keyword) or (found[parent.index] if parent is not None else None))
+            self._inherited_by_keyword[keyword] = tuple(found)
+        return self._inherited_by_keyword[keyword]
+
+    @cached_property
+    def _inherited_by_keyword(self) -> dict[str, tuple[Instruction | None, ...]]:
+        return {}
+
+    @cached_property
+    def _stages_by_name(self) -> dict[str, Stage]:
+        """The first stage of each name (what `FROM name` and `COPY --from=name` refer to)."""
+        named: dict[str, Stage] = {}
+        for stage in self.stages:
+            if stage.name is not None:
+                named.setdefault(stage.name, stage)
+        return named
+
+    @cached_property
+    def _parents(self) -> tuple[int | None, ...]:
+        """Per stage, the index of the stage it is built FROM (always an earlier one), if any."""
+        return tuple(parent.index if (parent := self.parent_stage(stage)) else None for stage in self.stages)
+
+    @cached_property
+    def _roots(self) -> tuple[int, ...]:
+        roots: list[int] = []
+        for index, parent in enumerate(self._parents):
+            roots.append(index if parent is None else roots[parent])
+        return tuple(roots)
 
     def runtime_stages(self) -> list[Stage]:
         """The stages whose layers end up in the default target's image."""
@@ -183,9 +248,17 @@ class Dockerfile:
 
     def is_windows(self, stage: Stage) -> bool:
         """Windows images: PowerShell/cmd shells and users that are not Unix accounts."""
-        if self.escape == "`":
-            return True
-        return any(_WINDOWS_BASE.search(s.base_resolved) for s in self.lineage(stage))
+        return self.escape == "`" or self._windows_stages[stage.index]
+
+    @cached_property
+    def _windows_stages(self) -> tuple[bool, ...]:
+        """Per stage: its base, or a base of its lineage, is a Windows image."""
+        windows: list[bool] = []
+        for stage in self.stages:
+            parent = self.parent_stage(stage)
+            inherited = parent is not None and windows[parent.index]
+            windows.append(inherited or _WINDOWS_BASE.search(stage.base_resolved) is not None)
+        return tuple(windows)
 
     def text_of(self, start: int, end: int) -> str:
         return "\n".join(self.lines[start - 1 : end])
@@ -398,13 +471,32 @@ def _fails_with(lines: list[str], message: str) -> bool:
 
 
 def _unterminated_heredoc_line(lines: list[str]) -> int:
-    """The last heredoc opener whose preceding text still parses: everything after it is body."""
+    """The last heredoc opener whose preceding text still parses: everything after it is body.
+
+    Each candidate costs a parse of the text above it, so the opener that a scan of the text
+    finds unterminated is tried first, and only the last few others after it."""
     openers = [n for n, line in enumerate(lines, 1) if _HEREDOC_OPENER.search(line)]
-    for number in reversed(openers):
+    scanned = _first_unclosed_heredoc(lines)
+    candidates = ([scanned] if scanned else []) + openers[::-1][:_MAX_HEREDOC_CANDIDATES]
+    for number in candidates:
         before = lines[: number - 1]
         if not any(line.strip() for line in before) or not _fails_any(before):
             return number
-    return openers[0] if openers else 1
+    return scanned or (openers[0] if openers else 1)
+
+
+def _first_unclosed_heredoc(lines: list[str]) -> int | None:
+    """The line of the first heredoc whose terminator never comes, reading bodies as bodies."""
+    waiting: list[tuple[int, str, bool]] = []  # (opener line, terminator, tabs stripped), in order
+    for number, line in enumerate(lines, 1):
+        if waiting:
+            _opened, name, strip_tabs = waiting[0]
+            if (line.lstrip("\t") if strip_tabs else line) == name:
+                waiting.pop(0)
+            continue
+        for match in _HEREDOC_NAME.finditer(line):
+            waiting.append((number, match.group("name"), bool(match.group("dash"))))
+    return waiting[0][0] if waiting else None
 
 
 def _fails_any(lines: list[str]) -> bool:

@@ -15,6 +15,11 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATORS = (":-", ":?", ":+", "-", "?", "+")
 
 
+MAX_NESTING = 32
+"""Defaults inside defaults (`${A:-${B:-x}}`) are followed this deep. No Compose file nests more;
+a hostile one nesting thousands deep would cost quadratic time and Python's recursion limit."""
+
+
 @dataclass(frozen=True)
 class Reference:
     name: str
@@ -30,13 +35,14 @@ class _Piece:
     reference: Reference | None = None
 
 
-def references(text: str) -> list[Reference]:
+def references(text: str, _depth: int = 0) -> list[Reference]:
     """Every variable the text refers to, outermost first (defaults' references follow theirs)."""
     found: list[Reference] = []
     for piece in _pieces(text):
         if piece.reference is not None:
             found.append(piece.reference)
-            found.extend(references(piece.reference.word))
+            if _depth < MAX_NESTING:
+                found.extend(references(piece.reference.word, _depth + 1))
     return found
 
 
@@ -61,7 +67,12 @@ def resolve(text: str, environment: Mapping[str, str] | None = None) -> str | No
     None when a reference has neither a value nor a default: the result depends on the
     environment of whoever runs Compose.
     """
-    environment = environment or {}
+    return _resolve(text, environment or {}, 0)
+
+
+def _resolve(text: str, environment: Mapping[str, str], depth: int) -> str | None:
+    if depth > MAX_NESTING:
+        return None
     out: list[str] = []
     for piece in _pieces(text):
         ref = piece.reference
@@ -69,19 +80,19 @@ def resolve(text: str, environment: Mapping[str, str] | None = None) -> str | No
             out.append(piece.text)
             continue
         value = environment.get(ref.name)
-        resolved = _apply(ref, value, environment)
+        resolved = _apply(ref, value, environment, depth)
         if resolved is None:
             return None
         out.append(resolved)
     return "".join(out)
 
 
-def _apply(ref: Reference, value: str | None, environment: Mapping[str, str]) -> str | None:
+def _apply(ref: Reference, value: str | None, environment: Mapping[str, str], depth: int) -> str | None:
     is_set = value is not None and (value != "" or not ref.operator.startswith(":"))
     if ref.operator in (":-", "-"):
-        return value if is_set else resolve(ref.word, environment)
+        return value if is_set else _resolve(ref.word, environment, depth + 1)
     if ref.operator in (":+", "+"):
-        return resolve(ref.word, environment) if is_set else ""
+        return _resolve(ref.word, environment, depth + 1) if is_set else ""
     return value if is_set else None
 
 

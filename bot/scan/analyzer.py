@@ -108,6 +108,8 @@ def _section(run: ScanRun) -> Section:
         data["db_updated_at"] = run.db.updated_at
     if run.unavailable:
         data["unavailable"] = run.unavailable
+    if run.interrupted:
+        data["interrupted"] = run.interrupted
     return Section(KEY, TITLE, tuple(run.findings), tuple(tables), tuple(dict.fromkeys(run.notes)), data)
 
 

@@ -6,14 +6,17 @@ from bot.catalog import rule_codes
 from bot.changes import ChangedFile
 from bot.scan.misconfig import misconfig_findings, scan_dockerfiles
 from bot.scan.run import ScanRun
-from bot.scan.trivy import TrivyError
+from bot.scan.trivy import TrivyError, TrivyKilled
 
 
 def scan_dockerfile_checks(run: ScanRun, dockerfiles: list[ChangedFile]) -> None:
     try:
         found = scan_dockerfiles(run.trivy, run.cache, dockerfiles)
     except TrivyError as error:
-        run.notes.append(f"Dockerfile checks (trivy config) not run: {error}")
+        reason = f"Dockerfile checks (trivy config) not run: {error}"
+        run.notes.append(reason)
+        if isinstance(error, TrivyKilled):
+            run.interrupted = run.interrupted or reason
         return
     codes = rule_codes()
     covered = 0

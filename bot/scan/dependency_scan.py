@@ -26,7 +26,7 @@ def scan_dependencies(run: ScanRun, base: SideFiles, head: SideFiles) -> None:
         try:
             results[side] = scanner.dependencies(files)
         except TrivyError as error:
-            run.could_not_scan(f"{side} dependency files not scanned: {error}")
+            run.could_not_scan(f"{side} dependency files not scanned: {error}", error)
             if side == "head":
                 return
             run.notes.append("the base could not be scanned: every vulnerability at the head counts as new")

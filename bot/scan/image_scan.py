@@ -51,7 +51,7 @@ def _scan_pair(run: ScanRun, scanner: Scanner, pair: ImagePair) -> Sides | None:
         try:
             result = scanner.image(image)
         except TrivyError as error:
-            run.could_not_scan(f"{side} image of {pair.dockerfile} not scanned: {error}")
+            run.could_not_scan(f"{side} image of {pair.dockerfile} not scanned: {error}", error)
             if side == "head":
                 return None
             continue

@@ -92,4 +92,5 @@ def diff_data(diff: VulnerabilityDiff, where: Where) -> dict[str, Any]:
         "unchanged_by_severity": count_by_severity(unchanged),
         "new": [vulnerability_data(v, where) for v in new],
         "fixed": [vulnerability_data(v, where) for v in fixed],
+        "unchanged": [vulnerability_data(v, where) for v in unchanged],
     }

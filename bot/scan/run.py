@@ -17,7 +17,7 @@ from bot.scan.pins import PinnedFile
 from bot.scan.report import ignore_reason
 from bot.scan.rules import ScanNotRun, scan_not_run
 from bot.scan.scans import Scanner
-from bot.scan.trivy import DbInfo, Trivy, TrivyError
+from bot.scan.trivy import DbInfo, Trivy, TrivyError, TrivyKilled
 from bot.scan.vulnerabilities import Vulnerability
 
 
@@ -40,6 +40,8 @@ class ScanRun:
     db: DbInfo | None = None
     unavailable: str = ""
     """Why (part of) the scan could not run: `data.unavailable`, which `scan: true` in the action fails on."""
+    interrupted: str = ""
+    """Why a scan that started did not finish (Trivy killed): `data.interrupted`, the review is incomplete."""
     _db_failed: bool = False
     _pinned: dict[str, PinnedFile] = field(default_factory=dict)
 
@@ -50,14 +52,16 @@ class ScanRun:
                 self.db, notes = self.trivy.prepare_db()
             except TrivyError as error:
                 self._db_failed = True
-                self.could_not_scan(f"vulnerabilities not scanned: {error}")
+                self.could_not_scan(f"vulnerabilities not scanned: {error}", error)
                 return None
             self.notes.extend(notes)
         return Scanner(self.trivy, self.db, self.cache) if self.db is not None else None
 
-    def could_not_scan(self, reason: str) -> None:
+    def could_not_scan(self, reason: str, error: TrivyError | None = None) -> None:
         self.notes.append(reason)
         self.unavailable = self.unavailable or reason
+        if isinstance(error, TrivyKilled):
+            self.interrupted = self.interrupted or reason
         self.findings.extend(scan_required_findings(self.config, reason))
 
     def kept(self, vulnerabilities: tuple[Vulnerability, ...], *, record: bool) -> list[Vulnerability]:

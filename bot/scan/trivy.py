@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sysconfig
 import tempfile
@@ -52,6 +53,11 @@ _OUTPUT_SETTINGS = (
 
 class TrivyError(Exception):
     """Trivy could not do what was asked: the message says why, in one line."""
+
+
+class TrivyKilled(TrivyError):
+    """Trivy died from a signal (the OOM killer, a cancelled job) before it finished: the scan
+    was cut short, which is not the same as Trivy refusing the input."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,9 @@ class Trivy:
             raise TrivyError(f"trivy {args[0]} took longer than {int(self.settings.timeout)}s") from None
         except OSError as error:
             raise TrivyError(f"cannot run {self.binary}: {error.strerror}") from None
+        if done.returncode < 0:
+            name = signal.Signals(-done.returncode).name if -done.returncode in signal.valid_signals() else "a signal"
+            raise TrivyKilled(f"trivy {args[0]} was killed ({name}) before it finished")
         if done.returncode != 0:
             raise TrivyError(f"trivy {args[0]} failed: {error_line(done.stderr)}")
         return done.stdout

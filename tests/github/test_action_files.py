@@ -42,12 +42,12 @@ def test_the_readme_documents_every_input_and_output() -> None:
 def test_the_readme_workflows_are_valid_and_ask_for_the_permissions_they_use() -> None:
     blocks = re.findall(r"```yaml\n(.*?)```", readme_action_section(), re.DOTALL)
     workflows = [YAML(typ="safe").load(block) for block in blocks if block.lstrip().startswith(("#", "name"))]
-    assert len(workflows) == 4
+    assert len(workflows) == 5
     for workflow in workflows:
         permissions = workflow["permissions"]
         assert permissions["pull-requests"] == "write" and permissions["checks"] == "write", workflow["name"]
     triggers = [set(w[True] if True in w else w["on"]) for w in workflows]  # YAML 1.1 reads `on` as True
-    assert triggers == [{"pull_request"}, {"workflow_dispatch"}, {"pull_request"}, {"workflow_run"}]
+    assert triggers == [{"pull_request"}, {"workflow_dispatch"}, {"pull_request"}, {"workflow_run"}, {"pull_request"}]
 
 
 def test_the_projects_workflows() -> None:

@@ -8,6 +8,10 @@ waits for the client's 1-second read timeout).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 from bot.github.bodies import inline_marker
 from bot.report.markdown import MARKER
@@ -150,3 +154,84 @@ def test_when_the_review_cannot_be_posted_the_comment_lists_its_findings(
     body = github.sticky_comments(7, MARKER)[0]["body"]
     assert body.count("the inline review could not be posted") == 5
     assert "0 findings of this change are commented inline" in body
+
+
+def test_a_5xx_storm_on_every_endpoint_still_publishes_everything_once(
+    scenario: ScenarioFactory, github: FakeGitHub
+) -> None:
+    """Every kind of request fails several times over (reads and writes, 500/502/503/504)."""
+    action = scenario()
+    for method, status in (("GET", 503), ("POST", 502), ("PATCH", 500), ("PUT", 504)):
+        github.inject(method, r".", "error", status=status, times=3)
+    result = action.run()
+    assert result.code == 1, result.log  # the policy: every step got through in the end
+    assert_published_once(github)
+    assert result.log.count("retrying in") >= 6
+    assert sum(action.clock.slept) <= 600
+
+
+def test_github_down_for_the_whole_run_exits_2_with_the_summary_and_files_written(
+    scenario: ScenarioFactory, github: FakeGitHub
+) -> None:
+    action = scenario()
+    for method in ("GET", "POST", "PATCH", "PUT"):
+        github.inject(method, r".", "error", status=502, times=10_000)
+    result = action.run()
+    assert result.code == 2
+    for step in ("inline review", "report comment", "check"):  # each step tried on its own, and said so
+        assert f"::error::{step}: " in result.log and f"- failed: {step}: " in result.summary
+    assert github.issue_comments[7] == [] and github.reviews[7] == [] and github.check_runs == []
+    assert "NO-GO" in result.summary
+    assert result.outputs["verdict"] == "fail"
+    assert (action.repo.path / result.outputs["json-path"]).exists()
+    assert "::error file=Dockerfile,line=1" in result.log  # the findings reach the log as annotations
+
+
+def test_a_full_disk_for_the_report_files_still_publishes_and_exits_2(
+    scenario: ScenarioFactory, github: FakeGitHub, full_disk: Callable[..., Path]
+) -> None:
+    action = scenario()
+    full_disk(action.repo.path / "dockhand-report")
+    result = action.run()
+    assert result.code == 2
+    assert "cannot write" in result.log and "No space left on device" in result.log
+    assert len(github.sticky_comments(7, MARKER)) == 1 and len(github.check_runs) == 1
+    assert "json-path" not in result.outputs and result.outputs["verdict"] == "fail"
+    assert "NO-GO" in result.summary
+
+
+def test_a_full_disk_for_the_job_summary_still_publishes_and_exits_2(
+    scenario: ScenarioFactory, github: FakeGitHub, full_disk: Callable[..., Path]
+) -> None:
+    action = scenario()
+    summary = full_disk() / "summary.md"
+    result = action.run(GITHUB_STEP_SUMMARY=str(summary))
+    assert result.code == 2
+    assert f"cannot write {summary}: No space left on device" in result.log
+    assert len(github.sticky_comments(7, MARKER)) == 1 and len(github.reviews[7]) == 1
+
+
+def test_trivy_killed_mid_scan_publishes_what_finished_and_exits_2(
+    scenario: ScenarioFactory, github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.scan.trivy import find_trivy
+    from tests.scan.test_faults import killing_trivy
+
+    real = find_trivy()
+    if real is None:
+        pytest.skip("trivy is not installed")
+    monkeypatch.setenv("DOCKHAND_TRIVY", str(killing_trivy(tmp_path / "bin", real, kill_on=2)))
+    action = scenario(
+        base={"Dockerfile": "FROM debian:12\nUSER 1000\n", "requirements.txt": "requests==2.32.4\n"},
+        head={"Dockerfile": "FROM debian:12\nUSER 1000\n", "requirements.txt": "requests==2.19.0\n"},
+        inputs={"INPUT_SCAN": "auto", "INPUT_OFFLINE": "true"},
+    )
+    result = action.run()
+    assert result.code == 2, result.log
+    assert (
+        "::error::review incomplete: Vulnerabilities: head dependency files not scanned: trivy fs was killed"
+        in result.log
+    )
+    [comment] = github.sticky_comments(7, MARKER)
+    assert "was killed (SIGKILL) before it finished" in comment["body"]
+    assert len(github.check_runs) == 1 and "DH401" in comment["body"]  # the rest of the review is published

@@ -223,3 +223,14 @@ def test_a_template_that_is_not_yaml_gets_a_note_not_a_problem() -> None:
 def test_go_templates_in_plain_compose_files_stay_plain() -> None:
     compose = parse_compose("compose.yml", "services:\n  web:\n    hostname: '{{.Node.Hostname}}'\n")
     assert not compose.template and compose.services[0].get("hostname") == "{{.Node.Hostname}}"
+
+
+def test_defaults_nested_thousands_deep_are_followed_only_so_far() -> None:
+    from bot.parsing.interpolation import MAX_NESTING, references, resolve
+
+    text = "${A:-" * 5000 + "x" + "}" * 5000
+    assert len(references(text)) == MAX_NESTING + 1
+    assert resolve(text) is None  # deeper than followed: depends on the environment
+    assert resolve("${A:-${B:-x}}") == "x"
+    compose = parse_compose("compose.yml", f"services:\n  web:\n    image: nginx:1.25\n    command: '{text}'\n")
+    assert compose.problems == ()

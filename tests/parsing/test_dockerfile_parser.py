@@ -124,3 +124,34 @@ def test_substitute_follows_buildkit_operators() -> None:
     values = {"SET": "v", "EMPTY": "", "NODEFAULT": None}
     assert substitute("${SET:-d}|${EMPTY:-d}|${UNSET-d}|${EMPTY-d}", values) == "v|d|d|"
     assert substitute("${SET:+alt}|${EMPTY:+alt}|${EMPTY+alt}|$SET", values) == "alt||alt|v"
+
+
+def test_lineage_root_and_what_a_stage_inherits_are_indexed_once_per_file() -> None:
+    dockerfile = parse_dockerfile(
+        "Dockerfile",
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win\n"
+        'FROM debian:12 AS base\nUSER app\nSHELL ["/bin/bash", "-c"]\n'
+        'FROM base AS build\nRUN make\nSHELL ["/bin/sh", "-c"]\nRUN cc\n'
+        "FROM build AS test\nUSER tester\n"
+        "FROM 1 AS again\n"
+        "FROM win\n",
+    )
+    win, base, build, test, again, _ = dockerfile.stages
+    assert [s.name for s in dockerfile.lineage(test)] == ["test", "build", "base"]
+    assert dockerfile.root_of(test) is base and dockerfile.root_of(again) is base  # `FROM 1`: the stage by index
+    assert dockerfile.last_in_lineage(test, "USER").line == 10
+    assert dockerfile.last_in_lineage(build, "USER").line == 3  # inherited from base
+    assert dockerfile.last_in_lineage(build, "SHELL", before_line=8).line == 7
+    assert dockerfile.last_in_lineage(build, "SHELL", before_line=7).line == 4  # not yet its own: base's
+    assert dockerfile.last_in_lineage(win, "USER") is None
+    assert [dockerfile.is_windows(s) for s in dockerfile.stages] == [True, False, False, False, False, True]
+    assert dockerfile.stage_named("BUILD") is build and dockerfile.stage_named("nope") is None
+
+
+def test_a_chain_of_thousands_of_stages_has_its_whole_lineage() -> None:
+    text = "FROM alpine:3.20 AS s0\n" + "".join(f"FROM s{n} AS s{n + 1}\nENV V{n}=1\n" for n in range(3000))
+    dockerfile = parse_dockerfile("Dockerfile", text)
+    last = dockerfile.stages[-1]
+    assert len(dockerfile.lineage(last)) == 3001
+    assert dockerfile.root_of(last).name == "s0"
+    assert dockerfile.last_in_lineage(last, "ENV").line == len(text.splitlines())

@@ -171,7 +171,41 @@ def _private_dockerd() -> Iterator[DockerEngine]:
     finally:
         _stop(process)
         log.close()
+        _remove_leftovers(state)
         shutil.rmtree(state, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_engine() -> Iterator[DockerEngine]:
+    """A dockerd of the caller's own (never the shared one): for tests that kill it."""
+    if shutil.which("docker") is None:
+        raise DockerUnavailable("the docker client is not installed")
+    with _private_dockerd() as engine:
+        yield engine
+
+
+def kill_engine(engine: DockerEngine) -> None:
+    """SIGKILL the engine's dockerd, as a crash or an OOM kill would (only one this process started)."""
+    assert engine.started_pid is not None, "only a private dockerd may be killed"
+    os.kill(engine.started_pid, signal.SIGKILL)
+
+
+def _remove_leftovers(state: Path) -> None:
+    """After a dockerd that did not shut down cleanly: the containerd and shims it started (found by
+    its own state directory in their command line) are stopped by pid, its mounts undone."""
+    marker = str(state).encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker in (entry / "cmdline").read_bytes():
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
+    mounts = Path("/proc/self/mounts").read_text(encoding="utf-8").splitlines()
+    points = sorted((line.split()[1] for line in mounts if line.split()[1].startswith(str(state))), reverse=True)
+    for point in points:
+        subprocess.run(["umount", "-l", point], capture_output=True, check=False, timeout=30)
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], host: str, state: Path) -> None:

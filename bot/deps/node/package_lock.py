@@ -32,7 +32,7 @@ def parse_package_lock(path: str, text: str) -> ParsedFile:
     legacy = data.get("dependencies")
     dependencies: list[Dependency] = []
     if isinstance(legacy, dict):
-        _legacy(text, legacy, LineCounter(text), [0], dependencies, top=True)
+        _legacy(text, legacy, LineCounter(text), dependencies)
     return ParsedFile(path, "package-lock", "node", True, tuple(dependencies), extra={"lock-version": str(version)})
 
 
@@ -75,27 +75,27 @@ def _direct_names(roots: list[Any]) -> set[str]:
     return names
 
 
-def _legacy(
-    text: str,
-    entries: dict[str, Any],
-    counter: LineCounter,
-    cursor: list[int],
-    out: list[Dependency],
-    *,
-    top: bool,
-) -> None:
-    """Depth-first in document order, so one forward cursor finds every entry's line."""
-    for name, entry in entries.items():
+def _legacy(text: str, entries: dict[str, Any], counter: LineCounter, out: list[Dependency]) -> None:
+    """Depth-first in document order, so one forward cursor finds every entry's line. A loop
+    with its own stack, not recursion: a lock file may nest `dependencies` thousands deep."""
+    cursor = 0
+    stack = [iter(entries.items())]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        name, entry = item
         if not isinstance(entry, dict):
             continue
-        offset = json_key_offset(text, name, cursor[0], opening="{")
+        offset = json_key_offset(text, name, cursor, opening="{")
         if offset >= 0:
-            cursor[0] = offset + 1
-        line = counter.line_at(offset if offset >= 0 else cursor[0])  # not found as written: near the last one
-        out.append(_locked(name, entry, line, None if top else False))
+            cursor = offset + 1
+        line = counter.line_at(offset if offset >= 0 else cursor)  # not found as written: near the last one
+        out.append(_locked(name, entry, line, None if len(stack) == 1 else False))
         nested = entry.get("dependencies")
         if isinstance(nested, dict):
-            _legacy(text, nested, counter, cursor, out, top=False)
+            stack.append(iter(nested.items()))
 
 
 def _locked(name: str, entry: dict[str, Any], line: int | None, direct: bool | None) -> Dependency:

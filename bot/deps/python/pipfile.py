@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.deps.model import Dependency, ParsedFile, Source, failed
+from bot.deps.nesting import deepest
 from bot.deps.python.pep508 import is_full_commit
 from bot.deps.pyver import normalize_name, parse_constraint, pinned_version
 from bot.deps.textpos import LineCounter, json_key_offset
@@ -37,7 +38,8 @@ def parse_pipfile_lock(path: str, text: str) -> ParsedFile:
             path, "pipfile.lock", "python", True, clamp_line(text, error.lineno), f"not valid JSON: {error.msg}"
         )
     except RecursionError:
-        return failed(path, "pipfile.lock", "python", True, 1, "not valid JSON: nested too deeply")
+        nesting = deepest(text, "JSON")
+        return failed(path, "pipfile.lock", "python", True, nesting.line, nesting.message("JSON"))
     if not isinstance(data, dict):
         return failed(path, "pipfile.lock", "python", True, 1, "a Pipfile.lock is a JSON object")
     counter = LineCounter(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from bot.lint.repoview import RepoView
@@ -47,6 +48,16 @@ class ComposeProject:
 
     def whole(self, name: str) -> Service | None:
         return self.services.get(name)
+
+    @cached_property
+    def awaited_to_complete(self) -> frozenset[str]:
+        """Services another one waits for with `condition: service_completed_successfully`."""
+        return frozenset(
+            dependency.name
+            for service in self.services.values()
+            for dependency in service.depends_on
+            if dependency.condition == "service_completed_successfully"
+        )
 
 
 Loader = Callable[[str], ComposeFile | None]

@@ -59,11 +59,7 @@ class ComposeReview:
         condition = policy.get("condition") if isinstance(policy, dict) else None
         if restart == "no" or restart.startswith("on-failure") or condition in ("none", "on-failure"):
             return True
-        for other in self.project.services.values():
-            for dependency in other.depends_on:
-                if dependency.name == service.name and dependency.condition == "service_completed_successfully":
-                    return True
-        return bool(_ONE_SHOT_NAME.search(service.name))
+        return service.name in self.project.awaited_to_complete or bool(_ONE_SHOT_NAME.search(service.name))
 
     @property
     def is_dev_file(self) -> bool:

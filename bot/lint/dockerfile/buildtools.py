@@ -45,7 +45,7 @@ def build_tools_in_runtime(dockerfile: Dockerfile) -> list[BuildTools]:
     final = dockerfile.final_stage
     if final is None or dockerfile.is_windows(final):
         return found
-    root = dockerfile.lineage(final)[-1]
+    root = dockerfile.root_of(final)
     ref = parse_image_ref(root.base_resolved)
     if ref is not None and (ref.family in _BUILD_IMAGES or (ref.tag and _DEVEL_TAG.search(ref.tag))):
         found.append(BuildTools(root.from_instruction, (root.base_resolved,)))

@@ -8,7 +8,7 @@ from bot.lint.context import LintContext
 from bot.lint.dockerfile.edits import append_command, insert_flag_after
 from bot.lint.dockerfile.runs import cache_mounted, package_install, pip_install_args, removes_path, runs
 from bot.model import Severity
-from bot.parsing.dockerfile import Dockerfile, Instruction, Stage
+from bot.parsing.dockerfile import Dockerfile, Instruction
 from bot.rule import Hit, rule
 
 PIP_INSTALL = r"\b(?:pip[0-9.]*|python[0-9.]*\s+-m\s+pip)(?:\s+-{1,2}[^\s]+)*\s+install\b"
@@ -44,18 +44,16 @@ def pip_cache_kept(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit
     Not reported when `PIP_NO_CACHE_DIR` is set with `ENV`, or the RUN mounts a build cache
     over pip's cache directory (`--mount=type=cache,target=/root/.cache/pip`).
     """
-    disabled: dict[int, bool] = {}  # per stage, asked only when a RUN installs with pip
+    disabled = _pip_cache_disabled(dockerfile)
     for stage, ins, commands in runs(dockerfile):
+        if disabled[stage.index] or _pip_cache_mounted(ins):
+            continue
         missing = [
             cmd
             for cmd in commands
             if cmd.program != "uv" and pip_install_args(cmd) is not None and not cmd.has_flag("no-cache-dir")
         ]
-        if not missing or _pip_cache_mounted(ins):
-            continue
-        if stage.index not in disabled:
-            disabled[stage.index] = _pip_cache_disabled(dockerfile, stage)
-        if not disabled[stage.index]:
+        if missing:
             yield Hit(
                 ins.line,
                 "pip install without --no-cache-dir keeps downloaded wheels in the image",
@@ -74,12 +72,14 @@ def _pip_cache_mounted(ins: Instruction) -> bool:
     return False
 
 
-def _pip_cache_disabled(dockerfile: Dockerfile, stage: Stage) -> bool:
-    for lineage_stage in dockerfile.lineage(stage):
-        for env in lineage_stage.of("ENV"):
-            if any(word.split("=", 1)[0] == "PIP_NO_CACHE_DIR" for word in env.arguments):
-                return True
-    return False
+def _pip_cache_disabled(dockerfile: Dockerfile) -> list[bool]:
+    """Per stage: `ENV PIP_NO_CACHE_DIR` in it or in a stage it is built FROM."""
+    disabled: list[bool] = []
+    for stage in dockerfile.stages:
+        parent = dockerfile.parent_stage(stage)
+        own = any(word.split("=", 1)[0] == "PIP_NO_CACHE_DIR" for env in stage.of("ENV") for word in env.arguments)
+        disabled.append(own or (parent is not None and disabled[parent.index]))
+    return disabled
 
 
 @rule("DH111", "apk-cache-kept", Severity.LOW, "apk add without --no-cache", aliases=("DL3019",))

@@ -58,7 +58,7 @@ def sets_pipefail(words: tuple[str, ...] | list[str]) -> bool:
 
 
 def _default_dialect(dockerfile: Dockerfile, stage: Stage) -> str:
-    base = dockerfile.lineage(stage)[-1].base_resolved
+    base = dockerfile.root_of(stage).base_resolved
     if _BUSYBOX_BASES.search(base):
         return "busybox"
     if _BASH_AS_SH_BASES.search(base):
@@ -67,10 +67,4 @@ def _default_dialect(dockerfile: Dockerfile, stage: Stage) -> str:
 
 
 def _last_shell(dockerfile: Dockerfile, stage: Stage, before_line: int | None) -> Instruction | None:
-    for index, lineage_stage in enumerate(dockerfile.lineage(stage)):
-        shells = [
-            ins for ins in lineage_stage.of("SHELL") if index > 0 or before_line is None or ins.line < before_line
-        ]
-        if shells:
-            return shells[-1]
-    return None
+    return dockerfile.last_in_lineage(stage, "SHELL", before_line)

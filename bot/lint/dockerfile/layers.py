@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from bot.lint.context import LintContext
 from bot.lint.dockerfile.runs import all_runs, pip_install_args
@@ -136,18 +138,19 @@ def recursive_chown(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hi
     ```
     (`COPY --chmod=755` likewise replaces `chmod -R`.)
     """
-    workdirs: dict[int, dict[int, str]] = {}
+    indexed: list[_StageFiles] = []
     for stage, ins, commands in all_runs(dockerfile):
-        recursive = [cmd for cmd in commands if cmd.program in {"chown", "chmod"} and cmd.has_flag("R", "recursive")]
-        if not recursive:
-            continue
-        at = workdirs.setdefault(stage.index, _workdirs(dockerfile, stage))
-        copied = _copied_before(stage, ins, at)
-        for cmd in recursive:
-            targets = [posixpath.normpath(posixpath.join(at[ins.line], path)) for path in cmd.positional[1:]]
-            overlap = next(((t, c) for t in targets for c in copied if _overlaps(t, c[0])), None)
+        while len(indexed) <= stage.index:  # stages in order: a stage's parent is indexed before it
+            indexed.append(_StageFiles.of(dockerfile, dockerfile.stages[len(indexed)], indexed))
+        files = indexed[stage.index]
+        workdir = files.workdir_at(ins.line)
+        for cmd in commands:
+            if cmd.program not in {"chown", "chmod"} or not cmd.has_flag("R", "recursive"):
+                continue
+            targets = [posixpath.normpath(posixpath.join(workdir, path)) for path in cmd.positional[1:]]
+            overlap = next(((t, c) for t in targets if (c := files.copied_over(t, ins.line)) is not None), None)
             if overlap is not None:
-                target, (_dest, copy) = overlap
+                target, copy = overlap
                 flag = "--chown" if cmd.program == "chown" else "--chmod"
                 yield Hit(
                     ins.line,
@@ -158,30 +161,60 @@ def recursive_chown(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hi
                 break
 
 
-def _copied_before(stage: Stage, run: Instruction, workdirs: dict[int, str]) -> list[tuple[str, Instruction]]:
-    return [
-        (posixpath.normpath(posixpath.join(workdirs[ins.line], ins.arguments[-1])), ins)
-        for ins in stage.instructions
-        if ins.line < run.line and ins.keyword in {"COPY", "ADD"} and len(ins.arguments) >= 2 and not ins.heredocs
-    ]
+@dataclass(frozen=True)
+class _StageFiles:
+    """A stage's working directories and COPY/ADD destinations, read in one pass, so that a RUN's
+    lookups cost the depth of its paths, not the size of the stage."""
+
+    workdirs: tuple[tuple[int, str], ...]
+    """(line, the working directory after that line), in line order."""
+    copied: dict[str, Instruction]
+    """Destination -> the first COPY/ADD to it."""
+    copied_below: dict[str, Instruction]
+    """Directory -> the first COPY/ADD to a path under it."""
+    copied_above: dict[str, Instruction]
+    """Destination without a trailing slash -> the first COPY/ADD to it (a directory above some paths)."""
+
+    @classmethod
+    def of(cls, dockerfile: Dockerfile, stage: Stage, earlier: list[_StageFiles]) -> _StageFiles:
+        """`earlier`: the stages before this one, indexed (its parent's last WORKDIR carries over)."""
+        parent = dockerfile.parent_stage(stage)
+        workdir = earlier[parent.index].workdirs[-1][1] if parent is not None else "/"
+        workdirs = [(stage.from_instruction.line, workdir)]
+        copied: dict[str, Instruction] = {}
+        below: dict[str, Instruction] = {}
+        above: dict[str, Instruction] = {}
+        for ins in stage.instructions:
+            if ins.keyword == "WORKDIR":
+                workdir = _changed_dir(workdir, ins)
+                workdirs.append((ins.line, workdir))
+            elif ins.keyword in {"COPY", "ADD"} and len(ins.arguments) >= 2 and not ins.heredocs:
+                destination = posixpath.normpath(posixpath.join(workdir, ins.arguments[-1]))
+                copied.setdefault(destination, ins)
+                above.setdefault(destination.rstrip("/"), ins)
+                for directory in _prefixes(destination):
+                    below.setdefault(directory, ins)
+        return cls(tuple(workdirs), copied, below, above)
+
+    def workdir_at(self, line: int) -> str:
+        """The working directory of an instruction at `line` (set by the WORKDIRs above it)."""
+        index = bisect.bisect_left(self.workdirs, line, key=lambda item: item[0])
+        return self.workdirs[max(index - 1, 0)][1]
+
+    def copied_over(self, path: str, before_line: int) -> Instruction | None:
+        """The first COPY/ADD above `before_line` that put files at, under or above `path`."""
+        if path == "/" or "$" in path or "*" in path:
+            return None
+        found = [self.copied.get(path), self.copied_below.get(path.rstrip("/"))]
+        found.extend(self.copied_above.get(directory) for directory in _prefixes(path))
+        earlier = [ins for ins in found if ins is not None and ins.line < before_line]
+        return min(earlier, key=lambda ins: ins.line, default=None)
 
 
-def _workdirs(dockerfile: Dockerfile, stage: Stage) -> dict[int, str]:
-    """The WORKDIR in effect at each instruction of `stage`, in one pass (a stage built FROM
-    another starts in that one's last WORKDIR)."""
-    workdir = "/"
-    for parent in reversed(dockerfile.lineage(stage)[1:]):
-        for ins in parent.of("WORKDIR"):
-            workdir = posixpath.join(workdir, ins.arguments[0]) if ins.arguments else workdir
-    at: dict[int, str] = {}
-    for ins in stage.instructions:
-        at[ins.line] = workdir
-        if ins.keyword == "WORKDIR" and ins.arguments:
-            workdir = posixpath.join(workdir, ins.arguments[0])
-    return at
+def _changed_dir(workdir: str, ins: Instruction) -> str:
+    return posixpath.join(workdir, ins.arguments[0]) if ins.arguments else workdir
 
 
-def _overlaps(path: str, copied: str) -> bool:
-    if path == "/" or "$" in path or "*" in path:
-        return False
-    return path == copied or copied.startswith(path.rstrip("/") + "/") or path.startswith(copied.rstrip("/") + "/")
+def _prefixes(path: str) -> list[str]:
+    """Every directory `path` is under, as text: `/a/b/c` -> ``, `/a`, `/a/b` (`` is the root)."""
+    return [path[:index] for index, char in enumerate(path) if char == "/"]

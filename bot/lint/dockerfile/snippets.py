@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.lint.dockerfile.dialect import stage_shell
 from bot.lint.dockerfile.edits import command_offset
 from bot.parsing.dockerfile import Dockerfile, Instruction, Stage
 
 _TRAILING_SPACE_AFTER_ESCAPE = re.compile(r"(?<=\\)[ \t]+$")
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _SHEBANG_DIALECTS = {"sh": "sh", "bash": "bash", "dash": "dash", "ash": "busybox", "ksh": "ksh"}
 
 
@@ -36,11 +37,12 @@ class Snippet:
 def shell_snippets(dockerfile: Dockerfile) -> list[Snippet]:
     """Every RUN (shell form, heredocs included) and shell-form HEALTHCHECK of every stage."""
     snippets: list[Snippet] = []
+    declared = _Declared.of(dockerfile)
     for stage in dockerfile.stages:
         for ins in stage.instructions:
             snippet = _snippet(dockerfile, stage, ins)
             if snippet is not None:
-                snippets.append(snippet)
+                snippets.append(replace(snippet, variables=declared.visible(stage, ins.line, snippet.code)))
     return snippets
 
 
@@ -50,7 +52,7 @@ def _snippet(dockerfile: Dockerfile, stage: Stage, ins: Instruction) -> Snippet 
     shell = stage_shell(dockerfile, stage, ins.line)
     if shell.dialect is None:
         return None
-    variables = _variables(dockerfile, stage, ins.line)
+    variables: tuple[str, ...] = ()  # filled in by the caller, which knows the scope
     if ins.keyword == "HEALTHCHECK":
         return _healthcheck(dockerfile, ins, shell.dialect, variables)
     if ins.exec_form:
@@ -112,16 +114,43 @@ def _keep_continuations(code: str) -> str:
     return "\n".join(lines)
 
 
-def _variables(dockerfile: Dockerfile, stage: Stage, before_line: int) -> tuple[str, ...]:
-    names: dict[str, None] = {}
-    for ins in dockerfile.global_args:
-        names.update((word.partition("=")[0], None) for word in ins.arguments)
-    for lineage_stage in reversed(dockerfile.lineage(stage)):
-        for ins in lineage_stage.instructions:
-            if lineage_stage is stage and ins.line >= before_line:
-                break
-            if ins.keyword == "ARG":
-                names.update((word.partition("=")[0], None) for word in ins.arguments)
-            elif ins.keyword == "ENV":
-                names.update((name, None) for name in ins.arguments[::2])
-    return tuple(name for name in names if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name))
+@dataclass(frozen=True)
+class _Declared:
+    """Where each ARG and ENV name is declared, to tell which names a snippet sees as set.
+
+    Only the names a snippet refers to are looked up (and exported to ShellCheck): a RUN in a
+    stage with thousands of ENV lines costs what it mentions, not what the stage declares."""
+
+    dockerfile: Dockerfile
+    global_names: frozenset[str]
+    per_stage: tuple[dict[str, int], ...]
+    """For each stage: name -> the line of its first ARG/ENV there."""
+
+    @classmethod
+    def of(cls, dockerfile: Dockerfile) -> _Declared:
+        global_names = frozenset(word.partition("=")[0] for ins in dockerfile.global_args for word in ins.arguments)
+        per_stage = []
+        for stage in dockerfile.stages:
+            lines: dict[str, int] = {}
+            for ins in stage.instructions:
+                if ins.keyword == "ARG":
+                    names = [word.partition("=")[0] for word in ins.arguments]
+                elif ins.keyword == "ENV":
+                    names = list(ins.arguments[::2])
+                else:
+                    continue
+                for name in names:
+                    lines.setdefault(name, ins.line)
+            per_stage.append(lines)
+        return cls(dockerfile, global_names, tuple(per_stage))
+
+    def visible(self, stage: Stage, before_line: int, code: str) -> tuple[str, ...]:
+        """The names `code` refers to that are declared above `before_line` (or in a parent stage)."""
+        lineage = self.dockerfile.lineage(stage)
+        return tuple(
+            name
+            for name in dict.fromkeys(_REFERENCE.findall(code))
+            if name in self.global_names
+            or self.per_stage[stage.index].get(name, before_line) < before_line
+            or any(name in self.per_stage[parent.index] for parent in lineage[1:])
+        )

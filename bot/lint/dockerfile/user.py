@@ -61,14 +61,10 @@ def is_root(user: str) -> bool:
 def base_runs_unprivileged(dockerfile: Dockerfile) -> bool:
     """The final stage's base image is one known to run unprivileged (`*:nonroot`, rootless)."""
     final = dockerfile.final_stage
-    return final is not None and bool(_NON_ROOT_BASE.search(dockerfile.lineage(final)[-1].base_resolved))
+    return final is not None and bool(_NON_ROOT_BASE.search(dockerfile.root_of(final).base_resolved))
 
 
 def effective_user(dockerfile: Dockerfile) -> Instruction | None:
     """The USER instruction in effect in the final stage (None: the base image's user)."""
     final = dockerfile.final_stage
-    for stage in dockerfile.lineage(final) if final else []:
-        last = stage.last("USER")
-        if last is not None:
-            return last
-    return None
+    return dockerfile.last_in_lineage(final, "USER") if final else None

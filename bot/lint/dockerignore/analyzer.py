@@ -26,7 +26,8 @@ def analyze_dockerignore(changes: ChangeSet, config: Config, options: ReviewOpti
     context = LintContext(config, changes.tree)
     head_view, base_view = RepoView(changes, HEAD), RepoView(changes, BASE)
     changed = {f.path: f for f in changes.files if not f.deleted}
-    head = lint_side(changes, head_view, context, set(changed))
+    contexts = relevant_contexts(changes, head_view)
+    head = lint_side(changes, head_view, context, set(changed), contexts)
     base = lint_side(changes, base_view, context, set(changed))
     findings: list[Finding] = []
     for path, file_findings in head.items():
@@ -34,7 +35,6 @@ def analyze_dockerignore(changes: ChangeSet, config: Config, options: ReviewOpti
         base_path = file.old_path or path
         base_findings = [f for f in base.get(path, []) + base.get(base_path, []) if f.path in (path, base_path)]
         findings.extend(_placed(file, file_findings, base_findings))
-    contexts = relevant_contexts(changes, head_view)
     return Section(
         key="dockerignore",
         title=".dockerignore and build contexts",
@@ -43,8 +43,16 @@ def analyze_dockerignore(changes: ChangeSet, config: Config, options: ReviewOpti
     )
 
 
-def lint_side(changes: ChangeSet, view: RepoView, context: LintContext, reviewed: set[str]) -> dict[str, list[Finding]]:
-    """Findings of one side, by the (head) path of the reviewed file they belong to."""
+def lint_side(
+    changes: ChangeSet,
+    view: RepoView,
+    context: LintContext,
+    reviewed: set[str],
+    contexts: list[BuildContext] | None = None,
+) -> dict[str, list[Finding]]:
+    """Findings of one side, by the (head) path of the reviewed file they belong to.
+
+    `contexts`: this side's relevant build contexts, when the caller has them already."""
     found: dict[str, list[Finding]] = {}
     for changed in changes.of_family(Family.DOCKERIGNORE.value):
         text = view.read(changed.path if view.side == HEAD else changed.old_path or changed.path)
@@ -52,7 +60,7 @@ def lint_side(changes: ChangeSet, view: RepoView, context: LintContext, reviewed
             found.setdefault(changed.path, []).extend(
                 dockerignore_syntax.run(changed.path, parse_dockerignore(text), context)
             )
-    for build in relevant_contexts(changes, view):
+    for build in relevant_contexts(changes, view) if contexts is None else contexts:
         review = _review(build, view, reviewed)
         if review is None:
             continue

