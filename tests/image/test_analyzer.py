@@ -331,7 +331,17 @@ def test_ctrl_c_during_a_build_stops_it_and_cleans_up(
     assert b"dockhand: interrupted" in err
     assert len(worktrees(repo.path)) == 1
     assert review_tags(docker_engine) == set()
-    assert not any("sleep 300" in line for line in docker_engine.docker("ps", "--all", "--no-trunc").splitlines())
+    assert _eventually(lambda: "sleep 300" not in docker_engine.docker("ps", "--all", "--no-trunc"))
+
+
+def _eventually(check: Callable[[], bool], seconds: float = 30.0) -> bool:
+    """The engine removes a cancelled build's container after the client has gone: wait for it."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def test_the_classic_builders_images_stay_untagged_as_its_cache_unless_keep_cache_is_false(
