@@ -26,7 +26,8 @@ from bot.git import GitRepo
 from bot.image.settings import ImageSettings, ImageSpec
 from bot.lint.buildcontexts import context_or_own_directory
 from bot.lint.repoview import BASE, HEAD, RepoView
-from bot.parsing.compose import BuildSpec, is_remote, parse_compose
+from bot.parsing.cache import ParsedFiles
+from bot.parsing.compose import BuildSpec, is_remote
 from bot.parsing.dockerfile import parse_dockerfile
 from bot.parsing.dockerignore import DockerIgnore, ignore_file_for, parse_dockerignore
 from bot.parsing.interpolation import resolve
@@ -87,8 +88,9 @@ class Repository:
     """Head lines the diff touches, for the changed files the review reads (compose files)."""
 
     @classmethod
-    def of(cls, repo: GitRepo, changes: ChangeSet) -> Repository:
-        """From the review's commits: every changed path (one `git diff`), both trees' paths."""
+    def of(cls, repo: GitRepo, changes: ChangeSet, parsed: ParsedFiles | None = None) -> Repository:
+        """From the review's commits: every changed path (one `git diff`), both trees' paths;
+        compose files parsed through the review's `parsed` (a cache of its own without one)."""
         changed: set[str] = set()
         renamed: dict[str, str] = {}
         for change in repo.raw_diff(changes.base, changes.head):
@@ -97,7 +99,7 @@ class Repository:
                 changed.add(change.old_path)
                 renamed[change.path] = change.old_path
         return cls(
-            head=RepoView(changes, HEAD),
+            head=RepoView(changes, HEAD, parsed if parsed is not None else ParsedFiles()),
             base_paths=RepoView(changes, BASE).files,
             changed=frozenset(changed),
             renamed_from=renamed,
@@ -159,10 +161,9 @@ def _compose_targets(repo: Repository, is_ignored: IgnoreCheck, notes: list[str]
     """The `build:` of every compose service whose Dockerfile, build context or build settings changed."""
     targets = []
     for path in sorted(p for p in repo.head.files if _family(p) is Family.COMPOSE):
-        text = repo.head.read(path)
-        if text is None:
+        compose = repo.head.compose(path)
+        if compose is None:
             continue
-        compose = parse_compose(path, text)
         for service in compose.services if compose.parsed else ():
             spec = service.build
             if spec is None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from bot.changes import ChangeSet
 from bot.filekinds import Family, classify
 from bot.lint.repoview import RepoView
-from bot.parsing.compose import ComposeFile, parse_compose
+from bot.parsing.compose import ComposeFile
 from bot.parsing.dockerfile import Dockerfile, Instruction, parse_dockerfile
 from bot.parsing.dockerignore import clean_path, ignore_file_for
 
@@ -180,10 +180,10 @@ def relevant_contexts(changes: ChangeSet, view: RepoView) -> list[BuildContext]:
         kind = classify(path)
         if kind is None or kind.family is not Family.COMPOSE:
             continue
-        text = view.read(path)
-        if text is None:
+        compose = view.compose(path)
+        if compose is None:
             continue
-        for context in contexts_from_compose(parse_compose(path, text), view):
+        for context in contexts_from_compose(compose, view):
             contexts.setdefault((context.dockerfile, context.context, context.target), context)
     covered = {key[0] for key in contexts}
     for dockerfile_path in _dockerfiles_to_infer(changes, view):
