@@ -15,25 +15,25 @@ MASK = "****"
 _SECRET_WORDS = frozenset(
     {"PASSWORD", "PASSWD", "PASS", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS"}
 )
-_SECRET_PAIRS = frozenset(
-    {
-        ("API", "KEY"),
-        ("ACCESS", "KEY"),
-        ("PRIVATE", "KEY"),
-        ("SECRET", "KEY"),
-        ("AUTH", "KEY"),
-        ("SIGNING", "KEY"),
-        ("ENCRYPTION", "KEY"),
-        ("MASTER", "KEY"),
-        ("CLIENT", "SECRET"),
-    }
+"""A name holding one of these words (`DB_PASSWORD`, `jwtSecret`) names a credential."""
+_SECRET_SUFFIXES = frozenset({"PWD", "SECRETS"})
+"""Credentials only as the last of two or more words: `MYSQL_PWD`, `APP_SECRETS`; but `PWD` is
+the working directory, and `SECRETS_BACKEND` names where secrets are kept, not one."""
+_KEY_KINDS = frozenset(
+    {"API", "ACCESS", "PRIVATE", "SECRET", "AUTH", "SIGNING", "ENCRYPTION", "MASTER", "LICENSE", "CLIENT"}
 )
-_NOT_SECRET_LAST_WORDS = frozenset(
+"""`<kind>_KEY` is a credential (`STRIPE_API_KEY`, `NEW_RELIC_LICENSE_KEY`); a bare `GPG_KEY` is not."""
+NOT_SECRET_LAST_WORDS = frozenset(
     {
-        "FILE", "PATH", "DIR", "URL", "URI", "HOST", "PORT", "USER", "USERNAME", "NAME", "ENDPOINT", "ID",
-        "TYPE", "LENGTH", "HEADER", "TTL", "EXPIRY", "EXPIRES", "ALGORITHM", "ENABLED", "REGION", "VERSION",
+        "FILE", "PATH", "DIR", "ID", "IDS", "NAME", "USER", "USERNAME", "LENGTH", "LEN", "EXPIRY", "EXPIRES",
+        "EXPIRE", "EXPIRATION", "TTL", "ALGORITHM", "ALG", "TYPE", "HOST", "PORT", "ENABLED", "ENABLE", "DISABLED",
+        "METHOD", "HEADER", "FIELD", "URL", "URI", "TIMEOUT", "LIFETIME", "MIN", "MAX", "POLICY", "ROTATION",
+        "PREFIX", "FORMAT", "MODE", "SIZE", "LOCATION", "ISSUER", "AUDIENCE", "COMMAND", "CMD", "PROVIDER",
+        "ENDPOINT", "REQUIRED", "RESET", "HASH", "HASHER", "STRENGTH", "COMPLEXITY", "SCHEME", "VERSION", "REGION",
     }
 )  # fmt: skip
+"""A name ending in one of these describes a credential's setting, not the credential:
+`PASSWORD_FILE`, `TOKEN_URL`, `AWS_ACCESS_KEY_ID`, `PASSWORD_MIN_LENGTH`."""
 _TOKEN_SHAPES = (
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),  # GitHub tokens
     re.compile(r"\bgithub_pat_[A-Za-z0-9_]{40,}\b"),
@@ -63,31 +63,53 @@ _TOKEN_PREFIXES = (
     ("-----BEGIN",),
 )
 """A fixed part of each shape above, in the same order."""
-_URL_USERINFO = re.compile(r"://[^\s:/@'\"]+:(?P<password>[^\s@/'\"]+)@")
-_URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'\"]+:(?P<password>[^\s@/'\"]+)@")
+_URL_PASSWORD = re.compile(r"://(?P<user>[^\s:/@'\"]*):(?P<password>[^\s@/'\"]+)@")
+"""The user information of a URL, `scheme://user:password@host` (the user may be empty:
+`redis://:password@cache`). It starts with the literal `://`, so a huge text costs a substring
+search, and it finds the URL inside a larger value (`jdbc:postgresql://...`, `-Durl=...`)."""
 _REFERENCE = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}?$")
 _HARMLESS_VALUES = frozenset({"", "true", "false", "yes", "no", "on", "off", "none", "null", "0", "1"})
+_PLACEHOLDER = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|x{3,}|\*{3,}|\.{3}|_+|-+)$", re.IGNORECASE)
 
 
 def is_secret_name(name: str) -> bool:
-    """`DB_PASSWORD`, `GITHUB_TOKEN`, `apiKey` yes; `PASSWORD_FILE`, `TOKEN_URL`, `GPG_KEY`, `COMPASS` no."""
-    words = _name_words(name)
-    if not words or words[-1] in _NOT_SECRET_LAST_WORDS:
+    """`DB_PASSWORD`, `GITHUB_TOKEN`, `apiKey`, `MYSQL_PWD` yes; `PASSWORD_FILE`, `TOKEN_URL`,
+    `AWS_ACCESS_KEY_ID`, `GPG_KEY`, `COMPASS`, `PWD` no."""
+    words = name_words(name)
+    if not words or words[-1] in NOT_SECRET_LAST_WORDS:
         return False
-    return any(word in _SECRET_WORDS for word in words) or any(pair in _SECRET_PAIRS for pair in pairwise(words))
+    if any(word in _SECRET_WORDS for word in words) or (len(words) > 1 and words[-1] in _SECRET_SUFFIXES):
+        return True
+    return any(first in _KEY_KINDS and second == "KEY" for first, second in pairwise(words))
 
 
-def _name_words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
+    """The upper-cased words of a variable, key or flag name: `apiKey` -> API, KEY; `db-pass` -> DB, PASS."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     return [word.upper() for word in re.split(r"[^A-Za-z0-9]+", spaced) if word]
 
 
 def is_literal_value(value: str) -> bool:
-    """A value written into the file (not `$VAR`/`${VAR:-x}`, not a path, not a boolean)."""
+    """A value written into the file: not a reference (`$VAR`, `${VAR:-x}`), not a path, not a
+    boolean or a number flag, not a placeholder (`<your-password>`, `xxxx`, `***`)."""
     value = unquote(value.strip())
-    if value.lower() in _HARMLESS_VALUES or _REFERENCE.match(value):
+    if value.lower() in _HARMLESS_VALUES or _REFERENCE.match(value) or _PLACEHOLDER.match(value):
         return False
-    return not value.startswith(("/", "./", "~/"))
+    return not value.startswith(("/", "./", "../", "~/"))
+
+
+def url_passwords(text: str) -> list[tuple[str, str]]:
+    """(user, password) of every URL in `text` with a password written in it (not `$VAR`)."""
+    if "://" not in text:
+        return []
+    found = ((m.group("user"), m.group("password")) for m in _URL_PASSWORD.finditer(text))
+    return [(user, password) for user, password in found if not password.startswith("$")]
+
+
+def url_password(value: str) -> tuple[str, str] | None:
+    """(user, password) of the first URL in `value` with a password, such as `postgres://app:pw@db/app`."""
+    found = url_passwords(value)
+    return found[0] if found else None
 
 
 def token_values(text: str) -> list[str]:
@@ -101,10 +123,7 @@ def token_values(text: str) -> list[str]:
         if any(prefix in text for prefix in prefixes)
         for m in pattern.finditer(text)
     ]
-    if "://" in text:
-        found.extend(
-            m.group("password") for m in _URL_USERINFO.finditer(text) if not m.group("password").startswith("$")
-        )
+    found.extend(password for _user, password in url_passwords(text))
     return found
 
 
@@ -113,7 +132,7 @@ def token_kind(text: str) -> str | None:
     for pattern, kind in zip(_TOKEN_SHAPES, _TOKEN_KINDS, strict=True):
         if pattern.search(text):
             return kind
-    if any(not m.group("password").startswith("$") for m in _URL_PASSWORD.finditer(text)):
+    if url_passwords(text):
         return "a password inside a URL"
     return None
 

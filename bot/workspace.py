@@ -11,6 +11,8 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.parsing.cache import ParsedFiles
+
 
 @dataclass(frozen=True)
 class ImageConfig:
@@ -45,6 +47,8 @@ class BuiltImage:
 @dataclass
 class Workspace:
     images: list[BuiltImage] = field(default_factory=list)
+    parsed: ParsedFiles = field(default_factory=ParsedFiles)
+    """Files parsed for this review, shared by every analyzer (see bot/parsing/cache.py)."""
     _cleanups: list[Callable[[], None]] = field(default_factory=list)
 
     def on_close(self, cleanup: Callable[[], None]) -> None:

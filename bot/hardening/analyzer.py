@@ -16,9 +16,9 @@ from bot.config import Config
 from bot.filekinds import Family
 from bot.findings import place
 from bot.hardening.checklist import FROM_IMAGE, PROPERTIES, Check, Status, Subject, checklist
-from bot.hardening.context import build_context, dockerignore_sides, head_repository
-from bot.image.discovery import Repository
+from bot.hardening.context import build_context, dockerignore_sides
 from bot.lint.context import LintContext
+from bot.lint.repoview import HEAD, RepoView
 from bot.model import Finding, Section, Severity, Table
 from bot.options import ReviewOptions
 from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
@@ -126,10 +126,9 @@ def analyze_hardening(changes: ChangeSet, config: Config, options: ReviewOptions
     findings: list[Finding] = []
     data: list[dict[str, Any]] = []
     dockerfiles = [f for f in changes.of_family(Family.DOCKERFILE.value) if f.head_text is not None]
-    head_repo = head_repository(changes) if dockerfiles else None
+    head = RepoView(changes, HEAD, workspace.parsed)
     for changed in dockerfiles:
-        assert head_repo is not None
-        comparison = _compare(changes, changed, context, workspace, head_repo)
+        comparison = _compare(changes, changed, context, workspace, head)
         if comparison is None:
             continue
         regressions = hardening_regression.run(changed.path, comparison, None)
@@ -152,14 +151,14 @@ def analyze_hardening(changes: ChangeSet, config: Config, options: ReviewOptions
 
 
 def _compare(
-    changes: ChangeSet, changed: ChangedFile, context: LintContext, workspace: Workspace, head_repo: Repository
+    changes: ChangeSet, changed: ChangedFile, context: LintContext, workspace: Workspace, head_view: RepoView
 ) -> Comparison | None:
     """None when the head does not parse (DH100 says so; there is nothing to judge)."""
     head = parse_dockerfile(changed.path, changed.head_text or "")
     if head.errors:
         return None
     base = parse_dockerfile(changed.old_path or changed.path, changed.base_text) if changed.base_text else None
-    build_dir = build_context(head, workspace, head_repo)
+    build_dir = build_context(head, workspace, head_view)
     base_ignore, head_ignore = dockerignore_sides(changes, changed.path, build_dir)
     head_image = _image(workspace, changed.path, "head")
     base_image = _image(workspace, changed.old_path or changed.path, "base")

@@ -2,7 +2,7 @@
 uses, at base and at head, read and matched by the shared parser (`bot/parsing/dockerignore.py`).
 
 The context is the one the image analyzer built with when it built this Dockerfile, else the
-one it would infer (the nearest directory holding every COPY source).
+one it would infer (`bot.lint.buildcontexts.context_or_own_directory`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import posixpath
 from dataclasses import dataclass
 
 from bot.changes import ChangeSet
-from bot.image.discovery import Repository, infer_context
+from bot.lint.buildcontexts import context_or_own_directory, copy_sources
+from bot.lint.repoview import RepoView
 from bot.parsing.dockerfile import Dockerfile
 from bot.parsing.dockerignore import DockerIgnore, ignore_file_for, parse_dockerignore
 from bot.workspace import Workspace
@@ -29,18 +30,12 @@ class Dockerignore:
         return pattern.line if pattern is not None else None
 
 
-def head_repository(changes: ChangeSet) -> Repository:
-    """The head commit's paths, as context inference reads them (built once per review)."""
-    tree = changes.tree
-    return Repository(frozenset(tree.paths()), frozenset(), frozenset(), {}, tree.read)
-
-
-def build_context(dockerfile: Dockerfile, workspace: Workspace, head: Repository) -> str:
+def build_context(dockerfile: Dockerfile, workspace: Workspace, head: RepoView) -> str:
     """Repository path of the build context ("." for the root)."""
     for image in workspace.images:
         if image.dockerfile == dockerfile.path:
             return image.context
-    return infer_context(dockerfile.path, dockerfile, head)
+    return context_or_own_directory(dockerfile.path, dockerfile, head)
 
 
 def dockerignore_sides(
@@ -66,13 +61,8 @@ def _side(dockerfile_path: str, context: str, texts: dict[str, str | None]) -> D
 
 def copied_sources(dockerfile: Dockerfile) -> list[str]:
     """Files the Dockerfile copies from the context by name (not `.`, not globs, not `--from`)."""
-    found = []
-    for stage in dockerfile.stages:
-        for ins in stage.instructions:
-            if ins.keyword in {"COPY", "ADD"} and ins.flag("from") is None and not ins.heredocs:
-                for source in ins.arguments[:-1]:
-                    if not any(char in source for char in "*?[$") and "://" not in source:
-                        normalized = posixpath.normpath(source).removeprefix("./")
-                        if normalized not in {".", ""}:
-                            found.append(normalized)
-    return found
+    return [
+        source.path
+        for source in copy_sources(dockerfile)
+        if source.instruction.keyword in ("COPY", "ADD") and not source.wildcard and source.path != "."
+    ]

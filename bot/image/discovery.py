@@ -7,9 +7,9 @@
 - or, when the config lists `image.images`, exactly those (discovery is off), built when their
   Dockerfile or build context changed.
 
-A Dockerfile's build context, when nothing says it, is the nearest directory (its own, then
-up to the repository root) from which every COPY/ADD source it names exists: `docker build -f
-docker/Dockerfile .` is as common as a Dockerfile beside its sources.
+A Dockerfile's build context, when nothing says it, is inferred from the sources it copies
+(`bot.lint.buildcontexts.context_or_own_directory`): `docker build -f docker/Dockerfile .` is as
+common as a Dockerfile beside its sources.
 """
 
 from __future__ import annotations
@@ -19,14 +19,16 @@ import json
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 
-from bot.changes import ChangeSet, HeadTree
+from bot.changes import ChangeSet
 from bot.filekinds import Family, classify
 from bot.git import GitRepo
 from bot.image.settings import ImageSettings, ImageSpec
-from bot.parsing.compose import BuildSpec, is_remote, parse_compose
-from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
+from bot.lint.buildcontexts import context_or_own_directory
+from bot.lint.repoview import BASE, HEAD, RepoView
+from bot.parsing.cache import ParsedFiles
+from bot.parsing.compose import BuildSpec, is_remote
+from bot.parsing.dockerfile import parse_dockerfile
 from bot.parsing.dockerignore import DockerIgnore, ignore_file_for, parse_dockerignore
 from bot.parsing.interpolation import resolve
 
@@ -75,19 +77,20 @@ class BuildTarget:
 class Repository:
     """What discovery needs to know about the two commits."""
 
-    head_paths: frozenset[str]
+    head: RepoView
+    """The head commit's files and directories, read as every analyzer reads them."""
     base_paths: frozenset[str]
     changed: frozenset[str]
     """Every path the diff touches, on either side (renames count as both names)."""
     renamed_from: dict[str, str]
     """Head path -> base path, for renamed files."""
-    read_head: Callable[[str], str | None]
     changed_lines: dict[str, frozenset[int]] = field(default_factory=dict)
     """Head lines the diff touches, for the changed files the review reads (compose files)."""
 
     @classmethod
-    def of(cls, repo: GitRepo, changes: ChangeSet, base_tree: HeadTree) -> Repository:
-        """From the review's commits: every changed path (one `git diff`), both trees' paths."""
+    def of(cls, repo: GitRepo, changes: ChangeSet, parsed: ParsedFiles | None = None) -> Repository:
+        """From the review's commits: every changed path (one `git diff`), both trees' paths;
+        compose files parsed through the review's `parsed` (a cache of its own without one)."""
         changed: set[str] = set()
         renamed: dict[str, str] = {}
         for change in repo.raw_diff(changes.base, changes.head):
@@ -96,26 +99,12 @@ class Repository:
                 changed.add(change.old_path)
                 renamed[change.path] = change.old_path
         return cls(
-            head_paths=frozenset(changes.tree.paths()),
-            base_paths=frozenset(base_tree.paths()),
+            head=RepoView(changes, HEAD, parsed if parsed is not None else ParsedFiles()),
+            base_paths=RepoView(changes, BASE).files,
             changed=frozenset(changed),
             renamed_from=renamed,
-            read_head=changes.tree.read,
             changed_lines={f.path: f.changed_lines for f in changes.files},
         )
-
-    def directories(self) -> frozenset[str]:
-        return self._directories
-
-    @cached_property
-    def _directories(self) -> frozenset[str]:
-        found: set[str] = {"."}
-        for path in self.head_paths:
-            parent = posixpath.dirname(path)
-            while parent and parent not in found:
-                found.add(parent)
-                parent = posixpath.dirname(parent)
-        return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -155,11 +144,11 @@ class _IgnoreFiles:
     _parsed: dict[str, DockerIgnore] = field(default_factory=dict)
 
     def __call__(self, context: str, dockerfile: str, path: str) -> bool:
-        ignore_path = ignore_file_for(dockerfile, context, lambda p: p in self.repo.head_paths)
+        ignore_path = ignore_file_for(dockerfile, context, self.repo.head.exists)
         if ignore_path is None:
             return False
         if ignore_path not in self._parsed:
-            self._parsed[ignore_path] = parse_dockerignore(self.repo.read_head(ignore_path) or "")
+            self._parsed[ignore_path] = parse_dockerignore(self.repo.head.read(ignore_path) or "")
         relative = path if context == "." else posixpath.relpath(path, context)
         return self._parsed[ignore_path].is_excluded(relative)
 
@@ -171,11 +160,10 @@ IgnoreCheck = Callable[[str, str, str], bool]
 def _compose_targets(repo: Repository, is_ignored: IgnoreCheck, notes: list[str]) -> list[BuildTarget]:
     """The `build:` of every compose service whose Dockerfile, build context or build settings changed."""
     targets = []
-    for path in sorted(p for p in repo.head_paths if _family(p) is Family.COMPOSE):
-        text = repo.read_head(path)
-        if text is None:
+    for path in sorted(p for p in repo.head.files if _family(p) is Family.COMPOSE):
+        compose = repo.head.compose(path)
+        if compose is None:
             continue
-        compose = parse_compose(path, text)
         for service in compose.services if compose.parsed else ():
             spec = service.build
             if spec is None:
@@ -237,7 +225,7 @@ def _is_new(repo: Repository, path: str) -> bool:
 
 
 def _listed(repo: Repository, spec: ImageSpec, is_ignored: IgnoreCheck, notes: list[str]) -> BuildTarget | None:
-    if spec.dockerfile not in repo.head_paths:
+    if not repo.head.exists(spec.dockerfile):
         notes.append(f"{spec.dockerfile} (listed in image.images) is not in the head commit: not built")
         return None
     context = _clean(spec.context) if spec.context else _directory(spec.dockerfile)
@@ -262,13 +250,13 @@ def _listed(repo: Repository, spec: ImageSpec, is_ignored: IgnoreCheck, notes: l
 
 
 def _dockerfiles(repo: Repository, is_ignored: IgnoreCheck, notes: list[str]) -> list[BuildTarget]:
-    changed_first = sorted((p for p in repo.head_paths if _is_dockerfile(p)), key=lambda p: (p not in repo.changed, p))
+    changed_first = sorted((p for p in repo.head.files if _is_dockerfile(p)), key=lambda p: (p not in repo.changed, p))
     targets = []
     for path in changed_first:
-        text = repo.read_head(path)
+        text = repo.head.read(path)
         if text is None:
             continue
-        context = infer_context(path, parse_dockerfile(path, text), repo)
+        context = context_or_own_directory(path, parse_dockerfile(path, text), repo.head)
         reason = _change_reason(repo, path, context, is_ignored)
         if reason is not None:
             targets.append(BuildTarget(path, _base_path(repo, path), context, reason))
@@ -282,7 +270,7 @@ def _without_compose_duplicates(found: list[BuildTarget]) -> list[BuildTarget]:
 
 
 def _buildable(repo: Repository, target: BuildTarget, notes: list[str]) -> bool:
-    text = repo.read_head(target.dockerfile)
+    text = repo.head.read(target.dockerfile)
     if text is None:
         notes.append(f"{target.dockerfile}: not a readable text file in the head commit: not built")
         return False
@@ -296,7 +284,7 @@ def _buildable(repo: Repository, target: BuildTarget, notes: list[str]) -> bool:
     if target.target and parsed.stage_named(target.target) is None:
         notes.append(f"{target.dockerfile}: no stage named {target.target!r}: not built")
         return False
-    if target.context not in repo.directories():
+    if not repo.head.is_dir(target.context):
         notes.append(f"{target.dockerfile}: build context {target.context} is not a directory at head: not built")
         return False
     return True
@@ -313,53 +301,6 @@ def _change_reason(repo: Repository, dockerfile: str, context: str, is_ignored: 
     shown = ", ".join(posixpath.relpath(p, context) if context != "." else p for p in inside[:3])
     more = f" and {len(inside) - 3} more" if len(inside) > 3 else ""
     return f"build context changed: {shown}{more}"
-
-
-def infer_context(dockerfile_path: str, dockerfile: Dockerfile, repo: Repository) -> str:
-    """The nearest directory, from the Dockerfile's own up to the root, holding every local
-    COPY/ADD source the Dockerfile names; the Dockerfile's directory when none or all do."""
-    sources = _local_sources(dockerfile)
-    candidates = _ancestors(_directory(dockerfile_path))
-    if not sources:
-        return candidates[0]
-    directories = repo.directories()
-    best, best_count = candidates[0], -1
-    for candidate in candidates:
-        count = sum(1 for source in sources if _exists(candidate, source, repo.head_paths, directories))
-        if count == len(sources):
-            return candidate
-        if count > best_count:
-            best, best_count = candidate, count
-    return best
-
-
-def _local_sources(dockerfile: Dockerfile) -> list[str]:
-    """COPY/ADD sources read from the build context (not --from, URLs, variables or globs)."""
-    sources = []
-    for stage in dockerfile.stages:
-        for instruction in stage.instructions:
-            if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") is not None:
-                continue
-            if instruction.heredocs:
-                continue
-            for source in instruction.arguments[:-1]:
-                if "://" in source or "$" in source or any(c in source for c in "*?[") or source.startswith("git@"):
-                    continue
-                sources.append(source)
-    return sources
-
-
-def _exists(context: str, source: str, files: frozenset[str], directories: frozenset[str]) -> bool:
-    path = _clean(posixpath.join(context, source))
-    return path in files or path in directories
-
-
-def _ancestors(directory: str) -> list[str]:
-    chain = [directory]
-    while directory != ".":
-        directory = _directory(directory)
-        chain.append(directory)
-    return chain
 
 
 def _directory(path: str) -> str:

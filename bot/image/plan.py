@@ -30,7 +30,7 @@ NO_IMAGE = "none"
 def plan_images(changes: ChangeSet, config: Config) -> tuple[list[BuildTarget], list[str]]:
     """Every image the change needs built, most relevant first, and discovery's notes."""
     settings = replace(config.image, max_images=1_000_000)
-    found = discover(Repository.of(changes.tree.repo, changes, changes.base_tree), settings)
+    found = discover(Repository.of(changes.tree.repo, changes), settings)
     return list(found.targets), list(found.notes)
 
 

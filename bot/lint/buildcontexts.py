@@ -4,6 +4,9 @@ Compose says it exactly: `build:` gives the context, the Dockerfile and the targ
 no Compose file builds is given the context its COPY sources point to: of the directories from
 the Dockerfile's own up to the repository root, the one where most of its literal sources exist
 (nearest wins a tie), which is what `docker build -f path/Dockerfile <dir>` must have been.
+
+The one inference for every caller: the lint rules (which judge nothing without evidence) and
+the image builder and hardening checklist (which must pick a directory: `context_or_own_directory`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from bot.changes import ChangeSet
 from bot.filekinds import Family, classify
 from bot.lint.repoview import RepoView
-from bot.parsing.compose import ComposeFile, parse_compose
+from bot.parsing.compose import ComposeFile
 from bot.parsing.dockerfile import Dockerfile, Instruction, parse_dockerfile
 from bot.parsing.dockerignore import clean_path, ignore_file_for
 
@@ -115,20 +118,33 @@ def infer_context(path: str, dockerfile: Dockerfile, view: RepoView) -> str | No
     None without evidence: no literal source exists under any candidate, and the Dockerfile's
     own directory holds nothing but Docker files (so it is not what `COPY . .` is meant for).
     """
-    literal = [s.path for s in copy_sources(dockerfile) if not s.wildcard and s.path not in (".", "..")]
     directory = posixpath.dirname(path) or "."
-    candidates = [directory]
-    while candidates[-1] != ".":
-        candidates.append(posixpath.dirname(candidates[-1]) or ".")
+    literal = [s.path for s in copy_sources(dockerfile) if not s.wildcard and s.path not in (".", "..")]
     best, best_score = directory, 0
-    for candidate in candidates:
+    for candidate in _ancestors(directory):
         score = sum(1 for source in literal if _in_view(view, candidate, source))
         if score > best_score:
             best, best_score = candidate, score
+        if best_score == len(literal):
+            break  # the nearest that holds every source: no farther one can do better
     if best_score > 0:
         return best
     has_content = any(not _is_docker_file(p) for p in view.paths_under(directory))
     return directory if has_content else None
+
+
+def context_or_own_directory(path: str, dockerfile: Dockerfile, view: RepoView) -> str:
+    """`infer_context`, or the Dockerfile's own directory without evidence: what a build must
+    send when it has to send something (`docker build dir/` of a Dockerfile beside its files)."""
+    return infer_context(path, dockerfile, view) or posixpath.dirname(path) or "."
+
+
+def _ancestors(directory: str) -> list[str]:
+    """`directory`, its parent and so on up to the root ".", nearest first."""
+    chain = [directory]
+    while chain[-1] != ".":
+        chain.append(posixpath.dirname(chain[-1]) or ".")
+    return chain
 
 
 def _is_docker_file(path: str) -> bool:
@@ -164,10 +180,10 @@ def relevant_contexts(changes: ChangeSet, view: RepoView) -> list[BuildContext]:
         kind = classify(path)
         if kind is None or kind.family is not Family.COMPOSE:
             continue
-        text = view.read(path)
-        if text is None:
+        compose = view.compose(path)
+        if compose is None:
             continue
-        for context in contexts_from_compose(parse_compose(path, text), view):
+        for context in contexts_from_compose(compose, view):
             contexts.setdefault((context.dockerfile, context.context, context.target), context)
     covered = {key[0] for key in contexts}
     for dockerfile_path in _dockerfiles_to_infer(changes, view):

@@ -3,17 +3,20 @@
 A compose file's review reads the Dockerfiles it builds, a Dockerfile's the context's
 .dockerignore. Those files are read as they are on the side being linted, from that side's
 commit (git objects only, lazily): the head's tree is the ChangeSet's, the base's is read the
-same way when the base side is linted.
+same way when the base side is linted. Compose files are parsed through `parsed`, which the
+analyzers share with the review's other views (`Workspace.parsed`), so each is parsed once.
 """
 
 from __future__ import annotations
 
 import bisect
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.changes import ChangedFile, ChangeSet, HeadTree
+from bot.parsing.cache import ParsedFiles
+from bot.parsing.compose import ComposeFile
 
 HEAD = "head"
 BASE = "base"
@@ -23,6 +26,7 @@ BASE = "base"
 class RepoView:
     changes: ChangeSet
     side: str = HEAD
+    parsed: ParsedFiles = field(default_factory=ParsedFiles, compare=False, repr=False)
 
     def read(self, path: str) -> str | None:
         """Text of a regular file on this side; None when missing, binary or unreadable."""
@@ -30,6 +34,11 @@ class RepoView:
         if changed is not None:
             return changed.head_text if self.side == HEAD else changed.base_text
         return self.tree.read(path)
+
+    def compose(self, path: str) -> ComposeFile | None:
+        """The Compose file at `path` on this side, parsed once per review; None when unreadable."""
+        text = self.read(path)
+        return self.parsed.compose(path, text) if text is not None else None
 
     def exists(self, path: str) -> bool:
         return path in self.files

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.changes import HeadTree, build_changeset, resolve_range
+from bot.changes import build_changeset, resolve_range
 from bot.git import GitRepo
 from bot.image.discovery import Discovery, Repository, discover
 from bot.image.settings import ImageSettings, ImageSpec
@@ -14,7 +14,7 @@ DOCKERFILE = "FROM busybox\nCOPY app.py /app/\n"
 def discovered(repo: Repo, settings: ImageSettings | None = None) -> Discovery:
     git = GitRepo.open(repo.path)
     changes = build_changeset(git, resolve_range(git, repo.base, repo.head))
-    return discover(Repository.of(git, changes, HeadTree(git, changes.base)), settings or ImageSettings())
+    return discover(Repository.of(git, changes), settings or ImageSettings())
 
 
 def summary(found: Discovery) -> list[tuple[str, str | None, str, str]]:

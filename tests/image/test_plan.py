@@ -48,7 +48,7 @@ def test_only_builds_just_the_images_named_by_id_or_path(make_repo: GitRepoFacto
     settings = parse_config(ONE_IMAGE_A_REVIEW, ".dockhand.yml", rule_codes()).image
 
     def chosen(only: frozenset[str] | None) -> list[str]:
-        return [t.dockerfile for t in discover(Repository.of(git, changes, changes.base_tree), settings, only).targets]
+        return [t.dockerfile for t in discover(Repository.of(git, changes), settings, only).targets]
 
     assert chosen(None) == ["s0/Dockerfile"]  # max-images: 1
     assert chosen(parse_only([f"{ids['s3/Dockerfile']},{ids['s1/Dockerfile']}"])) == ["s1/Dockerfile", "s3/Dockerfile"]

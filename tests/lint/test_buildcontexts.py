@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bot.lint.buildcontexts import copy_sources, infer_context, relevant_contexts, whole_context_copy
+from bot.lint.buildcontexts import (
+    context_or_own_directory,
+    copy_sources,
+    infer_context,
+    relevant_contexts,
+    whole_context_copy,
+)
 from bot.lint.repoview import BASE, HEAD, RepoView
 from bot.parsing.dockerfile import parse_dockerfile
 from tests.support.composelint import changeset_of
@@ -47,6 +53,28 @@ def test_no_evidence_no_context(make_repo: GitRepoFactory) -> None:
     changes = changeset_of(make_repo, {"docker/Dockerfile": "FROM x\nCOPY . .\n"}, {})
     dockerfile = parse_dockerfile("docker/Dockerfile", "FROM x\nCOPY . .\n")
     assert infer_context("docker/Dockerfile", dockerfile, RepoView(changes, HEAD)) is None
+    # a build must send something: the image builder and the checklist take the Dockerfile's directory
+    assert context_or_own_directory("docker/Dockerfile", dockerfile, RepoView(changes, HEAD)) == "docker"
+
+
+def test_one_inference_for_lint_and_builds(make_repo: GitRepoFactory) -> None:
+    text = (
+        "FROM x\n"
+        "RUN --mount=type=bind,source=requirements.txt,target=/r pip install -r /r\n"
+        "COPY src/ /app/src/\n"
+        "COPY --from=build /out /out\n"
+        "COPY <<EOF /etc/motd\nhi\nEOF\n"
+    )
+    changes = changeset_of(
+        make_repo,
+        {"svc/docker/Dockerfile": text, "svc/requirements.txt": "", "svc/src/a.py": "", "svc/docker/src/b.py": ""},
+        {},
+    )
+    dockerfile = parse_dockerfile("svc/docker/Dockerfile", text)
+    view = RepoView(changes, HEAD)
+    # the nearest directory holding every source, a bind mount's too (svc/docker holds only src/)
+    assert infer_context("svc/docker/Dockerfile", dockerfile, view) == "svc"
+    assert context_or_own_directory("svc/docker/Dockerfile", dockerfile, view) == "svc"
 
 
 def test_compose_gives_the_context_and_the_ignore_file(make_repo: GitRepoFactory) -> None:

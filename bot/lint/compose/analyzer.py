@@ -40,7 +40,7 @@ def lint_compose(
     path: str, text: str, context: LintContext, view: RepoView, sets: Sequence[Sequence[str]] = ()
 ) -> LintedCompose:
     """Parse and lint one Compose file in its project; a file that does not parse gets only DH200."""
-    compose = parse_compose(path, text)
+    compose = view.parsed.compose(path, text)
     findings = compose_syntax.run(path, compose, context)
     if any(p.kind in _STOPPING_PROBLEMS for p in compose.problems) or not compose.parsed:
         return LintedCompose(compose, findings)
@@ -108,7 +108,7 @@ def _without_secret_edits(findings: list[Finding]) -> list[Finding]:
 
 def analyze_compose(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
     context = LintContext(config, changes.tree)
-    head_view, base_view = RepoView(changes, HEAD), RepoView(changes, BASE)
+    head_view, base_view = RepoView(changes, HEAD, workspace.parsed), RepoView(changes, BASE, workspace.parsed)
     findings: list[Finding] = []
     tables: list[Table] = []
     notes: list[str] = []

@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from bot.lint.repoview import RepoView
-from bot.parsing.compose import ComposeFile, Service, parse_compose, resolve_path, scalar_text
+from bot.parsing.compose import ComposeFile, Service, resolve_path, scalar_text
 from bot.parsing.compose_merge import merge_service
 from bot.parsing.dockerfile import parse_dockerfile
 
@@ -85,8 +85,7 @@ def build_project(reviewed: ComposeFile, view: RepoView, sets: Sequence[Sequence
 
     def load(path: str) -> ComposeFile | None:
         if path not in loaded:
-            text = view.read(path)
-            loaded[path] = parse_compose(path, text) if text is not None else None
+            loaded[path] = view.compose(path)
         return loaded[path]
 
     files = [f for f in (load(p) for p in project_paths(reviewed.path, reviewed.services, view, sets)) if f]

@@ -12,19 +12,13 @@ from dataclasses import dataclass
 
 from bot.lint.compose.subject import ComposeReview
 from bot.lint.context import LintContext
-from bot.lint.credentials import (
-    command_credentials,
-    is_credential_name,
-    is_weak,
-    looks_like_secret_value,
-    split_words,
-    url_password,
-)
+from bot.lint.credentials import command_credentials, is_weak, split_words
 from bot.model import Severity, Suggestion
 from bot.parsing.compose import EnvVar, Service, parse_compose, scalar_text
 from bot.parsing.interpolation import is_literal, literal_defaults, unescape
 from bot.parsing.yamllines import item_line
 from bot.rule import Hit, rule
+from bot.secrets import is_literal_value, is_secret_name, url_password
 from bot.suggestions import apply_suggestion
 
 MASK = "******"
@@ -96,7 +90,7 @@ def plaintext_secret(review: ComposeReview, context: LintContext) -> Iterator[Hi
         for credential in credentials(service):
             if not credential.literal or is_weak(credential.value, _user_of(service, credential)):
                 continue
-            if not looks_like_secret_value(credential.value):
+            if not is_literal_value(credential.value):
                 continue
             kind = "a password in a URL" if credential.in_url else "a literal value"
             message = f"service `{service.name}`: {credential.where} has {kind} in the file (value not shown)"
@@ -169,7 +163,7 @@ def _from_pair(name: str, value: str | None, line: int, where: str, env: EnvVar 
     if value is None:
         return
     literal = is_literal(value)
-    if is_credential_name(name):
+    if is_secret_name(name):
         yield Credential(where, unescape(value) if literal else value, line, literal, env)
         return
     found = url_password(value)

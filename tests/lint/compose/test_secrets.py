@@ -30,6 +30,8 @@ def test_a_literal_password_in_environment_is_reported_without_its_value(compose
     [
         (f"    environment:\n      - API_TOKEN={SECRET}\n", 5),
         (f"    environment:\n      DATABASE_URL: postgres://app:{SECRET}@db/app\n", 5),
+        (f"    environment:\n      JAVA_OPTS: -Ddb.url=jdbc:postgresql://app:{SECRET}@db/app\n", 5),
+        (f"    environment:\n      REDIS_URL: redis://:{SECRET}@cache:6379\n", 5),
         (f"    command: redis-server --requirepass {SECRET}\n", 4),
         (f'    command: ["redis-server", "--requirepass={SECRET}"]\n', 4),
         (f'    command: sh -c "redis-server --appendonly yes --requirepass {SECRET}"\n', 4),

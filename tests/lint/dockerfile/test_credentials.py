@@ -29,6 +29,13 @@ def test_token_shapes_anywhere() -> None:
     found = hits("DH114", text)
     assert [f.line for f in found] == [2, 3]
     assert "GitHub token" in found[0].message and "password inside a URL" in found[1].message
+    (redis,) = hits("DH114", f"FROM alpine:3.20\nENV REDIS_URL=redis://:{PASSWORD}@cache:6379\n")
+    assert "password inside a URL" in redis.message and PASSWORD not in redis.message
+
+
+def test_placeholders_and_relative_paths_are_not_written_credentials() -> None:
+    text = "FROM alpine:3.20\nENV DB_PASSWORD=<changeme>\nENV API_TOKEN=xxxx\nENV SECRET_KEY=../keys/signing.pem\n"
+    assert hits("DH114", text) == []
 
 
 def test_harmless_lookalikes_are_quiet() -> None:
