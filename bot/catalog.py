@@ -14,15 +14,21 @@ from bot.rule import Rule
 from bot.scan.misconfig import check_codes
 from bot.scan.rules import RULES as SCAN_RULES
 
-ALL_RULES: tuple[Rule[Any, Any], ...] = (
-    *DOCKERFILE_RULES,
-    hardening_regression,
-    *COMPOSE_RULES,
-    *DOCKERIGNORE_RULES,
-    *DEPENDENCY_RULES,
-    *IMAGE_RULES,
-    *SCAN_RULES,
+ALL_RULES: tuple[Rule[Any, Any], ...] = tuple(
+    sorted(
+        (
+            *DOCKERFILE_RULES,
+            hardening_regression,
+            *COMPOSE_RULES,
+            *DOCKERIGNORE_RULES,
+            *DEPENDENCY_RULES,
+            *IMAGE_RULES,
+            *SCAN_RULES,
+        ),
+        key=lambda rule: rule.id,
+    )
 )
+"""In id order: `dockhand rules`, docs/rules.md and the README list them so."""
 
 
 def rules_by_id() -> dict[str, Rule[Any, Any]]:
