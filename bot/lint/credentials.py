@@ -28,7 +28,10 @@ _WEAK_MARKERS = re.compile(
     re.IGNORECASE,
 )
 _FLAG = re.compile(r"^--?(?P<name>[A-Za-z][A-Za-z0-9_-]*)(?:=(?P<value>.*))?$", re.DOTALL)
-_FLAG_WORDS = re.compile(r"pass|secret|token|api-?key|masterauth|credential")
+_FLAG_WORDS = re.compile(
+    r"(?<!by)(?<!com)(?<!sur)pass(?:w(?:or)?d|phrase)?(?![a-z])|secret|token|api-?key|masterauth|credential"
+)
+"""`--requirepass`, `--db-pass`, `--password`; not `--bypass-cache`, `--passthrough`, `--compass`."""
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/env"})
 
 

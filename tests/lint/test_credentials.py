@@ -9,7 +9,18 @@ from bot.lint.credentials import command_credentials, is_credential_flag, is_wea
 
 @pytest.mark.parametrize(
     ("flag", "expected"),
-    [("requirepass", True), ("masterauth", True), ("password-file", False), ("api-key", True), ("pwd", False)],
+    [
+        ("requirepass", True),
+        ("masterauth", True),
+        ("password-file", False),
+        ("api-key", True),
+        ("pwd", False),
+        ("db-pass", True),
+        ("password", True),
+        ("bypass-cache", False),
+        ("passthrough", False),
+        ("compass", False),
+    ],
 )
 def test_credential_flags(flag: str, expected: bool) -> None:
     assert is_credential_flag(flag) is expected
