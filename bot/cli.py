@@ -6,7 +6,9 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -38,11 +40,16 @@ class UsageError(Exception):
     """A problem with what the user asked for: one line on stderr, exit code 2."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cancelled CI job, `docker stop`): stopped and cleaned up like Ctrl-C."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args))
+        with _stop_on_sigterm():
+            return int(args.handler(args))
     except (UsageError, GitError) as error:
         print(f"dockhand: error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -50,9 +57,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"dockhand: config error: {problem}", file=sys.stderr)
         return EXIT_ERROR
+    except Terminated:
+        print("dockhand: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("dockhand: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Builds, checkouts and tagged images are cleaned up on SIGTERM too, as on Ctrl-C (GitHub
+    Actions sends SIGINT, then SIGTERM, when a run is cancelled). Left alone when the embedding
+    program has its own handler, and outside the main thread, where Python allows none."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +50,22 @@ def test_default_base_and_head(
     assert code == 1
     data = json.loads(out)
     assert (data["base"], data["head"]) == (regressing.base, regressing.head)
+
+
+def test_sigterm_is_handled_only_while_a_command_runs(regressing: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    seen: list[object] = []
+    original = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        assert main(["rules"]) == 0
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # restored for whoever called main()
+        signal.signal(signal.SIGTERM, lambda signum, frame: seen.append(signum))
+        assert main(["review", "--repo", str(regressing.path), "--base", "main", "--no-build", "--no-scan"]) == 1
+        os.kill(os.getpid(), signal.SIGTERM)  # an embedding program's own handler is left in place
+        assert seen == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, original)
+    capsys.readouterr()
 
 
 def test_pass_when_nothing_changed(make_repo: GitRepoFactory, capsys: pytest.CaptureFixture[str]) -> None:

@@ -301,9 +301,21 @@ def test_keep_images_keeps_the_tags(
             docker_engine.docker("image", "rm", ref.split(" ")[1])
 
 
-def test_ctrl_c_during_a_build_stops_it_and_cleans_up(
-    make_repo: GitRepoFactory, busybox_image: Callable[..., str], docker_engine: DockerEngine, layer_cache: Path
+@pytest.mark.parametrize(
+    ("stop", "code", "said"),
+    [(signal.SIGINT, 130, b"dockhand: interrupted"), (signal.SIGTERM, 143, b"dockhand: terminated")],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_ctrl_c_or_sigterm_during_a_build_stops_it_and_cleans_up(
+    make_repo: GitRepoFactory,
+    busybox_image: Callable[..., str],
+    docker_engine: DockerEngine,
+    layer_cache: Path,
+    stop: signal.Signals,
+    code: int,
+    said: bytes,
 ) -> None:
+    """Ctrl-C in a terminal; SIGTERM when a CI run is cancelled or the container is stopped."""
     base = busybox_image()
     repo = make_repo(
         {"Dockerfile": dockerfile(base, "USER 1000")},
@@ -322,13 +334,13 @@ def test_ctrl_c_during_a_build_stops_it_and_cleans_up(
         while not any("sleep 300" in line for line in docker_engine.docker("ps", "--no-trunc").splitlines()):
             assert process.poll() is None, process.communicate()
             time.sleep(0.2)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         _out, err = process.communicate(timeout=120)  # far less than the 300 s the build would take
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 130, err
-    assert b"dockhand: interrupted" in err
+    assert process.returncode == code, err
+    assert said in err
     assert len(worktrees(repo.path)) == 1
     assert review_tags(docker_engine) == set()
     assert _eventually(lambda: "sleep 300" not in docker_engine.docker("ps", "--all", "--no-trunc"))
