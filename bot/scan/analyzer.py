@@ -37,6 +37,8 @@ from bot.scan.where import Where
 from bot.workspace import Workspace
 
 KEY, TITLE = "scan", "Vulnerabilities"
+VULNERABILITY_SCANS = ("dependencies", "image")
+"""What `scanned` lists that looks for vulnerabilities (`dockerfile-checks` needs no vulnerability DB)."""
 
 
 def analyze_vulnerabilities(
@@ -88,7 +90,7 @@ def _empty(changes: ChangeSet, notes: list[str], findings: Sequence[Finding] = (
 def _section(run: ScanRun) -> Section:
     where = Where(run.changes, run.origins)
     tables: list[Table] = []
-    if run.scanned:
+    if any(item["kind"] in VULNERABILITY_SCANS for item in run.scanned):  # not Dockerfile checks alone
         tables.append(summary_table(run.diff, len(run.ignored), _scanned_note(run)))
         for table in (
             vulnerability_table("New vulnerabilities", run.diff.new, where),

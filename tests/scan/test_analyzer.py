@@ -239,3 +239,23 @@ def test_a_uv_lock_finding_sits_on_the_changed_version_line(
     assert finding.message.endswith(
         "5.4 is the smallest version without known vulnerabilities: `uv lock --upgrade-package pyyaml==5.4`"
     )
+
+
+def test_without_a_vulnerability_db_the_report_shows_no_vulnerability_counts(
+    make_repo: GitRepoFactory, trivy_binary: Path, tmp_path: Path
+) -> None:
+    """Trivy's Dockerfile checks need no DB and still run; a table of zero vulnerabilities would
+    read as a clean scan, so there is none, and the notes say why nothing was scanned."""
+    repo = make_repo(
+        base={"requirements.txt": "flask==2.3.2\n", "Dockerfile": "FROM alpine:3.20\nUSER 1000\n"},
+        head={"requirements.txt": "flask==2.3.2\nrequests==2.19.0\n", "Dockerfile": "FROM alpine:3.20\n"},
+    )
+    review = _review(repo, tmp_path / "empty-cache", trivy_binary)
+    scan = _scan(review)
+    assert any(item["kind"] == "dockerfile-checks" for item in scan.data["scanned"])
+    assert not any(item["kind"] in ("dependencies", "image") for item in scan.data["scanned"])
+    assert scan.data["unavailable"].startswith("vulnerabilities not scanned: no Trivy vulnerability DB")
+    assert scan.tables == ()
+    markdown = render_markdown(review)
+    assert "Scanned with" not in markdown and "Vulnerabilities by severity" not in markdown
+    assert "vulnerabilities not scanned: no Trivy vulnerability DB" in markdown
