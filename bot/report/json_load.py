@@ -8,6 +8,7 @@ own catalog (never from the file), and everything is rendered by the escaping re
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,12 @@ from bot.model import Finding, Review, ReviewedFile, Section, Severity, Suggesti
 from bot.report.json_report import JSON_VERSION
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
+ADVISORY_LINK = re.compile(
+    r"^https://(?:avd\.aquasec\.com|nvd\.nist\.gov|osv\.dev|www\.cve\.org|cve\.mitre\.org"
+    r"|security-tracker\.debian\.org|ubuntu\.com|access\.redhat\.com|github\.com/advisories)/[A-Za-z0-9._/?=#-]*$"
+)
+"""The only links a table in the file may carry: the advisory pages Trivy's vulnerability DB
+points at. A fork's review JSON can put no other link in dockhand's comment."""
 
 
 class ReportError(ValueError):
@@ -126,6 +133,19 @@ def _table(item: Any) -> Table:
         path=path if isinstance(path, str) else None,
         collapsed=bool(data.get("collapsed", False)),
         note=str(data.get("note") or ""),
+        links=_links(data.get("links"), len(rows)),
+    )
+
+
+def _links(value: Any, row_count: int) -> tuple[tuple[str, ...], ...]:
+    """Per row, per cell, an advisory link or ""; anything else in the file is dropped."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        tuple(str(url) if isinstance(url, str) and ADVISORY_LINK.match(url) else "" for url in row)
+        if isinstance(row, list)
+        else ()
+        for row in value[:row_count]
     )
 
 

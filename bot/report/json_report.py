@@ -69,6 +69,7 @@ def _tables(section: Section) -> dict[str, Any]:
                 "path": t.path,
                 "collapsed": t.collapsed,
                 "note": t.note,
+                **({"links": [list(row) for row in t.links]} if t.links else {}),
             }
             for t in section.tables
         ]

@@ -64,6 +64,30 @@ def test_links_come_from_the_catalog_not_the_file() -> None:
     assert loaded.findings[1].docs is None
 
 
+def test_advisory_links_in_tables_survive_a_round_trip_and_no_other_link_does() -> None:
+    advisory = "https://avd.aquasec.com/nvd/cve-2018-18074"
+    table = Table(
+        "New vulnerabilities (2)",
+        ("Vulnerability", "Package"),
+        (("CVE-2018-18074", "requests"), ("CVE-2023-1", "x")),
+        links=((advisory, ""), ("https://github.com/advisories/GHSA-x5fv-2w4h-mpmf", "")),
+    )
+    section = Section("scan", "Vulnerabilities", tables=(table,))
+    review = Review("a" * 40, "b" * 40, (), (section,), (), Verdict.PASS, "", Severity.HIGH)
+    loaded = review_from_json(render_json(review))
+    assert loaded.sections[0].tables[0].links == table.links
+    assert render_markdown(loaded) == render_markdown(review)
+    assert f"[CVE-2018-18074]({advisory})" in render_markdown(loaded)
+
+    data = json.loads(render_json(review))
+    links = data["sections"]["scan"]["tables"][0]["links"]
+    links[0][0] = "https://evil.example/nvd/cve-2018-18074"
+    links[1] = ["https://github.com/evil/advisories", "javascript:alert(1)", "extra"]
+    tampered = review_from_json(json.dumps(data)).sections[0].tables[0]
+    assert tampered.links == (("", ""), ("", "", ""))
+    assert "evil" not in render_markdown(review_from_json(json.dumps(data)))
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
