@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from typing import Any
 
 from bot.deps.nesting import deepest
-from bot.deps.textpos import TomlLines, toml_error_line
+from bot.deps.textpos import TomlLines, lines_for_packages, toml_error_line
 from bot.text import clamp_line
 
 
@@ -26,6 +27,24 @@ def load_toml(text: str) -> dict[str, Any]:
     except RecursionError:
         nesting = deepest(text, "TOML")
         raise TomlProblem(nesting.line, nesting.message("TOML")) from None
+
+
+@dataclass(frozen=True)
+class TomlLock:
+    """A lock file of `[[package]]` tables (uv.lock, poetry.lock, Cargo.lock)."""
+
+    data: dict[str, Any]
+    packages: list[dict[str, Any]]
+    """The packages that have a name, in file order."""
+    lines: list[int | None]
+    """The line of each package's table."""
+
+
+def load_toml_lock(text: str) -> TomlLock:
+    """The lock file's packages with their lines; raises TomlProblem at the line tomllib names."""
+    data = load_toml(text)
+    packages = [p for p in array(data, "package") if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    return TomlLock(data, packages, lines_for_packages(text, [p["name"] for p in packages]))
 
 
 def table(data: Any, *path: str) -> dict[str, Any]:

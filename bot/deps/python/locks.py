@@ -12,19 +12,17 @@ from typing import Any
 from bot.deps.model import Dependency, ParsedFile, Source, failed
 from bot.deps.python.pep508 import is_full_commit
 from bot.deps.pyver import normalize_name
-from bot.deps.textpos import lines_for_packages
-from bot.deps.tomlfile import TomlProblem, array, load_toml, table
+from bot.deps.tomlfile import TomlProblem, array, load_toml_lock, table
 
 _MEMBER_SOURCES = ("editable", "virtual", "workspace")
 
 
 def parse_uv_lock(path: str, text: str) -> ParsedFile:
     try:
-        data = load_toml(text)
+        lock = load_toml_lock(text)
     except TomlProblem as problem:
         return failed(path, "uv.lock", "python", True, problem.line, str(problem))
-    packages = [p for p in array(data, "package") if isinstance(p, dict) and isinstance(p.get("name"), str)]
-    lines = lines_for_packages(text, [p["name"] for p in packages])
+    data, packages, lines = lock.data, lock.packages, lock.lines
     members = [p for p in packages if any(k in table(p, "source") for k in _MEMBER_SOURCES)]
     member_names = {normalize_name(p["name"]) for p in members}
     direct = {normalize_name(d) for p in members for d in _uv_dependency_names(p)}
@@ -82,11 +80,10 @@ def _uv_source(source: dict[str, Any]) -> tuple[Source, str, bool]:
 
 def parse_poetry_lock(path: str, text: str) -> ParsedFile:
     try:
-        data = load_toml(text)
+        lock = load_toml_lock(text)
     except TomlProblem as problem:
         return failed(path, "poetry.lock", "python", True, problem.line, str(problem))
-    packages = [p for p in array(data, "package") if isinstance(p, dict) and isinstance(p.get("name"), str)]
-    lines = lines_for_packages(text, [p["name"] for p in packages])
+    data, packages, lines = lock.data, lock.packages, lock.lines
     dependencies = []
     for package, line in zip(packages, lines, strict=True):
         name = normalize_name(package["name"])

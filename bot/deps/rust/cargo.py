@@ -6,8 +6,7 @@ from typing import Any
 
 from bot.deps.model import Dependency, ParsedFile, Source, failed
 from bot.deps.python.pep508 import is_full_commit
-from bot.deps.textpos import lines_for_packages
-from bot.deps.tomlfile import TomlLines, TomlProblem, array, load_toml, table
+from bot.deps.tomlfile import TomlLines, TomlProblem, array, load_toml, load_toml_lock, table
 
 _KINDS = (("dependencies", ""), ("dev-dependencies", "dev"), ("build-dependencies", "build"))
 _REGISTRY_PREFIXES = ("registry+", "sparse+")
@@ -67,11 +66,10 @@ def _exact(spec: str) -> str | None:
 
 def parse_cargo_lock(path: str, text: str) -> ParsedFile:
     try:
-        data = load_toml(text)
+        lock = load_toml_lock(text)
     except TomlProblem as problem:
         return failed(path, "cargo.lock", "rust", True, problem.line, str(problem))
-    packages = [p for p in array(data, "package") if isinstance(p, dict) and isinstance(p.get("name"), str)]
-    lines = lines_for_packages(text, [p["name"] for p in packages])
+    data, packages, lines = lock.data, lock.packages, lock.lines
     members = [p for p in packages if "source" not in p]
     direct = {str(d).split(" ", 1)[0] for m in members for d in array(m, "dependencies") if isinstance(d, str)}
     dependencies = []
