@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from typing import Any, Union
 
+from bot.deps.model import ParseProblem
 from bot.parsing.yamlbounds import YamlRefused, load_yaml
 
 YamlMap = dict[str, tuple[int, Union[str, "YamlMap"]]]
 """key -> (line, scalar text or nested mapping)."""
 
 
-class YamlProblem(ValueError):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
+class YamlProblem(ParseProblem):
+    """Lock-file YAML that does not parse, at its line."""
 
 
 class _Unsupported(Exception):

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.deps.model import ParseProblem
 from bot.deps.nesting import deepest
 from bot.text import clamp_line
 
 
-class JsonProblem(ValueError):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
+class JsonProblem(ParseProblem):
+    """JSON that does not parse, at its line."""
 
 
 def load_json(text: str, duplicates: list[str] | None = None) -> Any:

@@ -93,5 +93,13 @@ class ParsedFile:
         return self.error is None
 
 
+class ParseProblem(ValueError):
+    """A parser's reason to stop, at the line of the file where it stopped."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def failed(path: str, fmt: str, ecosystem: str, is_lock: bool, line: int, message: str) -> ParsedFile:
     return ParsedFile(path, fmt, ecosystem, is_lock, error=ParseError(max(1, line), message))

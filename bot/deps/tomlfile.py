@@ -6,15 +6,14 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from bot.deps.model import ParseProblem
 from bot.deps.nesting import deepest
 from bot.deps.textpos import TomlLines, lines_for_packages, toml_error_line
 from bot.text import clamp_line
 
 
-class TomlProblem(ValueError):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
+class TomlProblem(ParseProblem):
+    """TOML that does not parse, at its line."""
 
 
 def load_toml(text: str) -> dict[str, Any]:

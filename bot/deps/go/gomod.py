@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.deps.gover import parse_go_version
-from bot.deps.model import Dependency, ParsedFile, Source, failed
+from bot.deps.model import Dependency, ParsedFile, ParseProblem, Source, failed
 
 _DIRECTIVES = frozenset(
     {"module", "go", "toolchain", "require", "replace", "exclude", "retract", "godebug", "tool", "ignore"}
@@ -20,16 +20,10 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\S+')
 _SUM_LINE = re.compile(r"^(\S+) (\S+?)(/go\.mod)? (h1:\S+|\S+:\S+)$")
 
 
-class _Problem(ValueError):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-
-
 def parse_go_mod(path: str, text: str) -> ParsedFile:
     try:
         dependencies, module = _go_mod(text)
-    except _Problem as problem:
+    except ParseProblem as problem:
         return failed(path, "go.mod", "go", False, problem.line, str(problem))
     return ParsedFile(path, "go.mod", "go", False, tuple(dependencies), project=module, application=None)
 
@@ -51,7 +45,7 @@ def _go_mod(text: str) -> tuple[list[Dependency], str]:
         else:
             verb, words = words[0], words[1:]
             if verb not in _DIRECTIVES:
-                raise _Problem(number, f"unknown directive: {verb}")
+                raise ParseProblem(number, f"unknown directive: {verb}")
             if words == ["("]:
                 block = (verb, number)
                 continue
@@ -59,20 +53,20 @@ def _go_mod(text: str) -> tuple[list[Dependency], str]:
             module = words[0]
         dependencies.extend(_directive(verb, words, comment, number))
     if block is not None:
-        raise _Problem(block[1], f"{block[0]} ( block is never closed")
+        raise ParseProblem(block[1], f"{block[0]} ( block is never closed")
     return dependencies, module
 
 
 def _directive(verb: str, words: list[str], comment: str, line: int) -> list[Dependency]:
     if verb in ("go", "toolchain"):
         if len(words) != 1:
-            raise _Problem(line, f"usage: {verb} <version>")
+            raise ParseProblem(line, f"usage: {verb} <version>")
         return [Dependency(verb, words[0], line, words[0].removeprefix("go"), True, "directive")]
     if verb in ("require", "exclude"):
         if len(words) != 2:
-            raise _Problem(line, f"usage: {verb} module/path v1.2.3")
+            raise ParseProblem(line, f"usage: {verb} module/path v1.2.3")
         if parse_go_version(words[1]) is None:
-            raise _Problem(line, f"invalid module version {words[1]!r}")
+            raise ParseProblem(line, f"invalid module version {words[1]!r}")
         indirect = "indirect" in comment.split(";")[0].split()
         group = "" if verb == "require" else "exclude"
         return [Dependency(words[0], words[1], line, words[1], not indirect, group)]
@@ -83,11 +77,11 @@ def _directive(verb: str, words: list[str], comment: str, line: int) -> list[Dep
 
 def _replace(words: list[str], line: int) -> Dependency:
     if "=>" not in words:
-        raise _Problem(line, "usage: replace module/path [v1.2.3] => other/module v1.4.5 | ../local/dir")
+        raise ParseProblem(line, "usage: replace module/path [v1.2.3] => other/module v1.4.5 | ../local/dir")
     arrow = words.index("=>")
     old, new = words[:arrow], words[arrow + 1 :]
     if len(old) not in (1, 2) or len(new) not in (1, 2):
-        raise _Problem(line, "usage: replace module/path [v1.2.3] => other/module v1.4.5 | ../local/dir")
+        raise ParseProblem(line, "usage: replace module/path [v1.2.3] => other/module v1.4.5 | ../local/dir")
     target = " ".join(new)
     local = len(new) == 1
     return Dependency(

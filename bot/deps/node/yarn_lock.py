@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.deps.model import Dependency, ParsedFile, failed
+from bot.deps.model import Dependency, ParsedFile, ParseProblem, failed
 from bot.deps.node.specs import classify
 
 
@@ -21,16 +21,10 @@ class _Entry:
     dependencies: list[str] = field(default_factory=list)
 
 
-class _Problem(ValueError):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-
-
 def parse_yarn_lock(path: str, text: str) -> ParsedFile:
     try:
         entries, berry = _entries(text)
-    except _Problem as problem:
+    except ParseProblem as problem:
         return failed(path, "yarn.lock", "node", True, problem.line, str(problem))
     workspaces = [e for e in entries if any("@workspace:" in d for d in e.descriptors)]
     direct = {name for w in workspaces for name in w.dependencies} if berry else set()
@@ -80,11 +74,11 @@ def _entries(text: str) -> tuple[list[_Entry], bool]:
         if not stripped or stripped.startswith("#"):
             continue
         if "\t" in line[: len(line) - len(line.lstrip())]:
-            raise _Problem(number, "tab used for indentation")
+            raise ParseProblem(number, "tab used for indentation")
         indent = len(line) - len(line.lstrip(" "))
         if indent == 0:
             if not stripped.endswith(":"):
-                raise _Problem(number, "expected an entry header ending with ':'")
+                raise ParseProblem(number, "expected an entry header ending with ':'")
             metadata = stripped == "__metadata:"
             berry = berry or metadata
             if not metadata:
@@ -94,7 +88,7 @@ def _entries(text: str) -> tuple[list[_Entry], bool]:
         if metadata:
             continue
         if not entries:
-            raise _Problem(number, "indented line outside of any entry")
+            raise ParseProblem(number, "indented line outside of any entry")
         entry = entries[-1]
         key, value = _field(stripped)
         if indent <= 2:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.deps.model import Dependency, ParsedFile, Source, failed
+from bot.deps.model import Dependency, ParsedFile, ParseProblem, Source, failed
 from bot.deps.python.pep508 import RequirementError, from_pep508, is_full_commit
 from bot.deps.pyver import normalize_name, parse_constraint, pinned_version
 from bot.deps.tomlfile import TomlLines, TomlProblem, array, load_toml, table
@@ -31,7 +31,7 @@ def parse_pyproject(path: str, text: str) -> ParsedFile:
         dependencies += _pep508_list(
             array(data, "tool", "uv", "dev-dependencies"), ("tool", "uv", "dev-dependencies"), "dev", lines
         )
-    except _AtLine as problem:
+    except ParseProblem as problem:
         return failed(path, "pyproject", "python", False, problem.line, str(problem))
     dependencies += _poetry(data, lines)
     dependencies = _with_uv_sources(dependencies, table(data, "tool", "uv", "sources"), lines)
@@ -47,12 +47,6 @@ def parse_pyproject(path: str, text: str) -> ParsedFile:
     )
 
 
-class _AtLine(ValueError):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-
-
 def _strings(items: Any) -> list[Any]:
     return items if isinstance(items, list) else []
 
@@ -66,7 +60,7 @@ def _pep508_list(items: list[Any], key: tuple[str, ...], group: str, lines: Toml
         try:
             found.append(from_pep508(item, line, group=group))
         except RequirementError as error:
-            raise _AtLine(line or 1, f"not a valid requirement {item!r}: {error}") from None
+            raise ParseProblem(line or 1, f"not a valid requirement {item!r}: {error}") from None
     return found
 
 
