@@ -69,7 +69,13 @@ _URL_PASSWORD = re.compile(r"://(?P<user>[^\s:/@'\"]*):(?P<password>[^\s@/'\"]+)
 search, and it finds the URL inside a larger value (`jdbc:postgresql://...`, `-Durl=...`)."""
 _REFERENCE = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}?$")
 _HARMLESS_VALUES = frozenset({"", "true", "false", "yes", "no", "on", "off", "none", "null", "0", "1"})
-_PLACEHOLDER = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|x{3,}|\*{3,}|\.{3}|_+|-+)$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"^(?:<[^>]*>|\[[^\]]*\]|\{\{[^}]*\}\}|x{3,}|\*{3,}|\.{3}|_+|-+|!!!.*!!!"
+    r"|todo|fixme|tbd|placeholder|fill[-_ ]?(?:me|it)?[-_ ]?in|set[-_ ]?me|please[-_ ].*)$",
+    re.IGNORECASE,
+)
+"""Values that stand for one to be filled in: `<your-password>`, `xxxx`, `!!!SET PASSWORD!!!`
+(cookiecutter-django's env files), `{{ password }}`, `TODO`, `fill-me-in`."""
 
 
 def is_secret_name(name: str) -> bool:
@@ -91,7 +97,7 @@ def name_words(name: str) -> list[str]:
 
 def is_literal_value(value: str) -> bool:
     """A value written into the file: not a reference (`$VAR`, `${VAR:-x}`), not a path, not a
-    boolean or a number flag, not a placeholder (`<your-password>`, `xxxx`, `***`)."""
+    boolean or a number flag, not a placeholder (`<your-password>`, `xxxx`, `!!!SET IT!!!`)."""
     value = unquote(value.strip())
     if value.lower() in _HARMLESS_VALUES or _REFERENCE.match(value) or _PLACEHOLDER.match(value):
         return False

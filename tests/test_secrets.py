@@ -96,13 +96,17 @@ def test_name_words() -> None:
         "${X}",
         "${X:-fallback}",  # was a secret value for DH201 (its fallback is DH202's business)
         '"${DB_PASSWORD}"',  # quoted: the same
+        "!!!SET POSTGRES_PASSWORD!!!",  # cookiecutter-django's committed env files
+        "{{ db_password }}",
+        "TODO",
+        "fill-me-in",
     ],
 )
 def test_not_literal_values(value: str) -> None:
     assert not is_literal_value(value)
 
 
-@pytest.mark.parametrize("value", ["hunter2", "'s3cr3t'", "k7#Qa9-long-random", "x0-abc"])
+@pytest.mark.parametrize("value", ["hunter2", "'s3cr3t'", "k7#Qa9-long-random", "x0-abc", "todo-list-app-Key9"])
 def test_literal_values(value: str) -> None:
     assert is_literal_value(value)
 

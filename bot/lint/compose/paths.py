@@ -10,6 +10,7 @@ from bot.lint.compose.subject import ComposeReview
 from bot.lint.context import LintContext
 from bot.model import Severity
 from bot.parsing.compose import ComposeFile, is_remote, scalar_text
+from bot.parsing.envfile import listed_files
 from bot.parsing.interpolation import resolve
 from bot.parsing.yamllines import item_line, line_or, value_line
 from bot.rule import Hit, rule
@@ -93,16 +94,8 @@ def _scalar(mapping: dict[Any, Any], key: str, what: str, severity: Severity, ba
 
 
 def _files(mapping: Any, key: str, what: str, base_dir: str) -> Iterator[PathUse]:
-    """A string, or a list of strings or of `{path: ...}` (env_file's long syntax)."""
-    value = mapping.get(key) if isinstance(mapping, dict) else None
-    if (text := scalar_text(value)) is not None:
-        yield what, text, line_or(1, value_line(mapping, key)), Severity.LOW, base_dir
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            path = scalar_text(item.get("path")) if isinstance(item, dict) else scalar_text(item)
-            if path is not None:
-                line = line_or(1, item_line(value, index) or value_line(mapping, key))
-                yield what, path, line, Severity.LOW, base_dir
+    for path, line in listed_files(mapping, key):
+        yield what, path, line, Severity.LOW, base_dir
 
 
 def _outside(base_dir: str, text: str) -> str | None:

@@ -11,7 +11,7 @@ have a health check, a restart policy?) see what Compose would run.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -20,6 +20,7 @@ from bot.lint.repoview import RepoView
 from bot.parsing.compose import ComposeFile, Service, resolve_path, scalar_text
 from bot.parsing.compose_merge import merge_service
 from bot.parsing.dockerfile import parse_dockerfile
+from bot.parsing.envfile import MAX_ENV_FILE_BYTES, listed_files
 
 MAIN_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 OVERRIDE_NAMES = (
@@ -45,6 +46,8 @@ class ComposeProject:
     """False when an `include:` or `extends: file:` could not be read: references may be elsewhere."""
     dockerfile_healthchecks: dict[str, bool] = field(default_factory=dict)
     """Per built service: True when its Dockerfile target has a HEALTHCHECK, False for `NONE`."""
+    env_files: dict[str, str] = field(default_factory=dict)
+    """Texts of the `env_file:` files the services name that are committed (repository path -> text)."""
 
     def whole(self, name: str) -> Service | None:
         return self.services.get(name)
@@ -115,6 +118,7 @@ def build_project(reviewed: ComposeFile, view: RepoView, sets: Sequence[Sequence
         definitions,
         complete and included_ok and not fragments,
         _dockerfile_healthchecks(services, view),
+        _committed_env_files(files, view),
     )
 
 
@@ -188,6 +192,25 @@ def _include_paths(compose: ComposeFile) -> list[str | None]:
             text = scalar_text(entry)
             paths.append(resolve_path(compose.base_dir, text) if text is not None else None)
     return paths
+
+
+def env_file_paths(service: Service, base_dir: str) -> Iterator[tuple[str, int]]:
+    """The repository paths of a service's `env_file:` entries, with their lines in its file."""
+    for text, line in listed_files(service.node, "env_file"):
+        path = resolve_path(base_dir, text)
+        if path is not None:
+            yield path, line
+
+
+def _committed_env_files(files: Sequence[ComposeFile], view: RepoView) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for compose in files:
+        for service in compose.services:
+            for path, _line in env_file_paths(service, compose.base_dir):
+                text = view.read(path) if path not in texts else None
+                if text is not None and len(text) <= MAX_ENV_FILE_BYTES:
+                    texts[path] = text
+    return texts
 
 
 def _dockerfile_healthchecks(services: dict[str, Service], view: RepoView) -> dict[str, bool]:

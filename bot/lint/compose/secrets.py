@@ -10,11 +10,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bot.lint.compose.project import env_file_paths
 from bot.lint.compose.subject import ComposeReview
 from bot.lint.context import LintContext
 from bot.lint.credentials import command_credentials, is_weak, split_words
 from bot.model import Severity, Suggestion
 from bot.parsing.compose import EnvVar, Service, parse_compose, scalar_text
+from bot.parsing.envfile import read_env_file
 from bot.parsing.interpolation import is_literal, literal_defaults, unescape
 from bot.parsing.yamllines import item_line
 from bot.rule import Hit, rule
@@ -22,6 +24,8 @@ from bot.secrets import is_literal_value, is_secret_name, url_password
 from bot.suggestions import apply_suggestion
 
 MASK = "******"
+_EXAMPLE_FILE = re.compile(r"(example|sample|template|dist|defaults?)", re.IGNORECASE)
+"""Env files meant to be copied and filled in, whose values are placeholders."""
 _FILE_VARIABLES = {
     "postgres": re.compile(r"^POSTGRES_(PASSWORD|USER|DB|INITDB_ARGS)$"),
     "mysql": re.compile(r"^MYSQL_(ROOT_PASSWORD|PASSWORD|USER|DATABASE)$"),
@@ -53,7 +57,10 @@ def plaintext_secret(review: ComposeReview, context: LintContext) -> Iterator[Hi
     arguments such as `--requirepass X`, `--password=X`, `redis-cli -a X` or `mysql -pX`
     (inside `sh -c` scripts too). A value taken from the environment (`${DB_PASSWORD}`,
     `$$DB_PASSWORD` for the container's shell), a `*_FILE` path and a `secrets:` reference
-    are not literals and are not reported. The value is never shown, in the report or anywhere.
+    are not literals and are not reported. An `env_file:` committed to the repository with such
+    a variable in it is reported on the `env_file:` line (files named like `.env.example` or
+    `*.template`, meant to be copied and filled in, are not). The value is never shown, in the
+    report or anywhere.
 
     ## Why it matters
     Whatever is in the file is in the repository's history for good, visible to everyone who
@@ -85,6 +92,9 @@ def plaintext_secret(review: ComposeReview, context: LintContext) -> Iterator[Hi
         file: ./secrets/postgres_password.txt
     ```
     Or take it from the environment: `POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}`.
+    An env file with real values belongs outside git: remove it from the repository (`git rm
+    --cached`), list it in `.gitignore`, rotate the values it held, and commit a `.env.example`
+    with placeholders instead.
     """
     for service in review.services:
         for credential in credentials(service):
@@ -95,6 +105,30 @@ def plaintext_secret(review: ComposeReview, context: LintContext) -> Iterator[Hi
             kind = "a password in a URL" if credential.in_url else "a literal value"
             message = f"service `{service.name}`: {credential.where} has {kind} in the file (value not shown)"
             yield Hit(credential.line, message, suggestion=_file_suggestion(review, service, credential))
+        yield from _committed_env_file_secrets(review, service)
+
+
+def _committed_env_file_secrets(review: ComposeReview, service: Service) -> Iterator[Hit]:
+    """An `env_file:` committed with secrets in it: reported on the `env_file:` line that uses it."""
+    for path, line in env_file_paths(service, review.file.base_dir):
+        text = review.project.env_files.get(path)
+        if text is None or _EXAMPLE_FILE.search(path.rsplit("/", 1)[-1]):
+            continue
+        names = list(
+            dict.fromkeys(
+                a.name
+                for a in read_env_file(text)
+                if is_secret_name(a.name) and is_literal_value(a.value) and not is_weak(a.value)
+            )
+        )
+        if names:
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            shown = ", ".join(f"`{name}`" for name in names[:3]) + more
+            yield Hit(
+                line,
+                f"service `{service.name}`: `env_file` `{path}` is committed to the repository with {shown} "
+                "in plain text (values not shown)",
+            )
 
 
 @rule("DH202", "compose-default-credentials", Severity.HIGH, "A credential is a well-known default or guessable")

@@ -168,3 +168,50 @@ def test_a_secret_in_an_anchor_is_reported_once_at_the_anchor(compose: ComposeFa
     """)
     (finding,) = case.findings("DH201")
     assert finding.line == 2 and "also serves `worker`" in finding.message
+
+
+ENV_FILE_SERVICE = """
+    services:
+      db:
+        image: postgres:16
+        env_file:
+          - ./config/db.env
+          - path: ./config/app.env
+            required: false
+"""
+
+
+def test_a_committed_env_file_with_secrets_is_reported_on_its_env_file_line(compose: ComposeFactory) -> None:
+    db_env = f"# database\nPOSTGRES_USER=app\nexport POSTGRES_PASSWORD='{SECRET}'\nAPI_TOKEN={SECRET}2 # inline\n"
+    case = compose(ENV_FILE_SERVICE, {"config/db.env": db_env, "config/app.env": "LOG_LEVEL=debug\n"})
+    (finding,) = case.findings("DH201")
+    assert finding.line == 5
+    assert finding.message == (
+        "service `db`: `env_file` `config/db.env` is committed to the repository with `POSTGRES_PASSWORD`, "
+        "`API_TOKEN` in plain text (values not shown)"
+    )
+    assert SECRET not in json.dumps(finding_to_dict(finding))
+
+
+@pytest.mark.parametrize(
+    ("files", "why"),
+    [
+        ({}, "not committed (git-ignored, or made by the deployment)"),
+        ({"config/db.env": "POSTGRES_PASSWORD=${DB_PASSWORD}\nAPI_TOKEN=\n"}, "references and empty values"),
+        ({"config/db.env": "POSTGRES_PASSWORD=changeme\n"}, "a placeholder, which DH202 judges in Compose files"),
+        ({"config/db.env": f"# POSTGRES_PASSWORD={SECRET}\nLOG_LEVEL=info\n"}, "a comment"),
+        ({"config/db.env": "POSTGRES_PASSWORD=!!!SET POSTGRES_PASSWORD!!!\n"}, "cookiecutter-django's placeholder"),
+    ],
+)
+def test_env_files_without_committed_secrets_are_not_reported(
+    compose: ComposeFactory, files: dict[str, str], why: str
+) -> None:
+    assert compose(ENV_FILE_SERVICE, files).findings("DH201") == [], why
+
+
+def test_example_env_files_meant_to_be_copied_are_not_reported(compose: ComposeFactory) -> None:
+    source = "services:\n  db:\n    image: postgres:16\n    env_file: .env.example\n"
+    assert compose(source, {".env.example": f"POSTGRES_PASSWORD={SECRET}\n"}).findings("DH201") == []
+    source = "services:\n  db:\n    image: postgres:16\n    env_file: .env.prod\n"
+    (finding,) = compose(source, {".env.prod": f"POSTGRES_PASSWORD={SECRET}\n"}).findings("DH201")
+    assert finding.line == 4
