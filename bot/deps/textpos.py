@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from dataclasses import dataclass, field
+from typing import Any
 
 _TOML_ERROR_LINE = re.compile(r"at line (\d+)")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -119,6 +121,8 @@ def _string_end(text: str, quote: int) -> int:
 
 def split_toml_key(text: str) -> tuple[str, ...] | None:
     """`a."b.c".d` -> ("a", "b.c", "d"); None when it is not a key."""
+    if "\\" in text:  # escapes in a quoted key (`"C:\\x"`, `"\\u0000"`): TOML's own reading
+        return _key_read_by_tomllib(text)
     parts: list[str] = []
     rest = text.strip()
     while rest:
@@ -139,6 +143,18 @@ def split_toml_key(text: str) -> tuple[str, ...] | None:
         elif rest:
             return None
     return tuple(parts) or None
+
+
+def _key_read_by_tomllib(text: str) -> tuple[str, ...] | None:
+    try:
+        data: Any = tomllib.loads(f"{text.strip()} = 0")
+    except tomllib.TOMLDecodeError:
+        return None
+    parts: list[str] = []
+    while isinstance(data, dict) and len(data) == 1:
+        ((key, data),) = data.items()
+        parts.append(key)
+    return tuple(parts) if data == 0 and parts else None
 
 
 @dataclass
@@ -179,6 +195,11 @@ class TomlLines:
 
     def key_line(self, *path: str) -> int | None:
         return self.keys.get(path) or self.tables.get(path)
+
+    def entry_line(self, table: tuple[str, ...], key: str) -> int:
+        """The line of `key` in `table`; when it is not found as written (a key spelled with
+        escapes or line breaks the scan does not follow), the table's line, else line 1."""
+        return self.key_line(*table, key) or self.key_line(*table) or 1
 
     def item_line(self, path: tuple[str, ...], needle: str) -> int | None:
         """Line of an array item containing `needle` (e.g. a quoted requirement) under the key `path`."""

@@ -26,7 +26,7 @@ def parse_pipfile(path: str, text: str) -> ParsedFile:
     dependencies = []
     for section, group in _SECTIONS:
         for name, value in table(data, section).items():
-            dependencies.append(_entry(name, value, lines.key_line(section, name), group, direct=True))
+            dependencies.append(_entry(name, value, lines.entry_line((section,), name), group, direct=True))
     return ParsedFile(path, "pipfile", "python", False, tuple(dependencies), application=True)
 
 

@@ -77,7 +77,7 @@ def _poetry(data: dict[str, Any], lines: TomlLines) -> list[Dependency]:
             if name.lower() in _POETRY_SKIP:
                 continue
             for item in value if isinstance(value, list) else [value]:
-                found.append(_poetry_entry(name, item, lines.key_line(*key, name), group))
+                found.append(_poetry_entry(name, item, lines.entry_line(key, name), group))
     return found
 
 

@@ -25,7 +25,7 @@ def parse_cargo_toml(path: str, text: str) -> ParsedFile:
     places.append((("workspace", "dependencies"), "workspace", ""))
     for key, group, cfg in places:
         for name, value in table(data, *key).items():
-            dependencies.append(_entry(name, value, lines.key_line(*key, name), group, cfg))
+            dependencies.append(_entry(name, value, lines.entry_line(key, name), group, cfg))
     package = table(data, "package")
     return ParsedFile(
         path,

@@ -80,3 +80,14 @@ def test_pipfile_and_lock() -> None:
 def test_pipfile_lock_that_does_not_parse() -> None:
     parsed = parse_pipfile_lock("Pipfile.lock", '{\n  "default": {\n    "x": {,}\n  }\n}\n')
     assert parsed.error is not None and parsed.error.line == 3
+
+
+def test_pipfile_keys_spelled_with_escapes_are_found_at_their_line() -> None:
+    text = '[packages]\nrequests = "*"\n"C:\\\\Windows\\\\pkg" = "==1.0"\n\n[packages."tab\\tname"]\nversion = "*"\n'
+    found = {d.display or d.name: d.line for d in parse_pipfile("Pipfile", text).dependencies}
+    assert found == {"requests": 2, "C:\\Windows\\pkg": 3, "tab\tname": 5}
+
+
+def test_a_pipfile_key_that_cannot_be_located_falls_back_to_its_section() -> None:
+    text = '# inline tables are not scanned key by key\n\npackages = { requests = "*", flask = "==3.0" }\n'
+    assert [d.line for d in parse_pipfile("Pipfile", text).dependencies] == [3, 3]
