@@ -35,6 +35,8 @@ from typing import Any
 from bot.model import Severity
 
 MB = 1_000_000
+MAX_MEGABYTES = 1_000_000_000
+"""Sizes in the config above this are mistakes (and past what an integer of bytes should hold)."""
 _KEYS = (
     "max-images",
     "concurrency",
@@ -160,6 +162,9 @@ def _number(data: Any, key: str, problem: Problem, where: str = "image") -> floa
 
 def _megabytes(data: Any, key: str, problem: Problem, where: str = "image") -> int | None:
     value = _number(data, key, problem, where)
+    if value is not None and value > MAX_MEGABYTES:
+        problem(data, key, f"{where}.{key} must be at most {MAX_MEGABYTES:,} (a petabyte)")
+        return None
     return None if value is None else int(value * MB)
 
 

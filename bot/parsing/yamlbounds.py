@@ -40,7 +40,6 @@ DEFAULT_MAX_ALIAS_NODES = 100_000
 FAILURES = (RecursionError, TypeError, ValueError, KeyError, AttributeError, AssertionError, IndexError)
 """What ruamel.yaml raises, besides YAMLError, for input it cannot load (found by fuzzing: a
 `%YAML 99.2` directive, a merge key over an unusual alias, comments in odd places)."""
-_COMPLEX_KEY = re.compile(r"^\s*(?:- )?\?(?:\s|$)")
 _YAML_ONLY_BREAKS = str.maketrans({"\r": " ", "\x85": " ", "\u2028": " ", "\u2029": " "})
 _DUPLICATE_KEY = re.compile(r'duplicate key "([^"]{0,200})"')
 _QUOTED_VALUE = re.compile(r'"[^"]{12,}"')
@@ -48,6 +47,12 @@ _QUOTED_VALUE = re.compile(r'"[^"]{12,}"')
 
 class LimitExceeded(MarkedYAMLError):
     """Raised while composing, before the document is built, when a limit is crossed."""
+
+
+class ComplexKey(MarkedYAMLError):
+    """A mapping key that is itself a mapping or a list (`? {a: 1}`), refused while composing:
+    no file dockhand reads uses one, and ruamel.yaml hashes nested ones in exponential time
+    (`? ? ? ? ...`: 87 bytes, minutes; found by fuzzing)."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,8 @@ def _marked_refusal(error: MarkedYAMLError, text: str, kind: str, max_depth: int
     line = clamp_line(text, int(mark.line) + 1 if mark is not None else 1)
     if isinstance(error, LimitExceeded):
         return YamlRefused(line, str(error.problem), limit=True)
+    if isinstance(error, ComplexKey):
+        return YamlRefused(line, f"not valid YAML here: {error.problem}", limit=False)
     if is_depth_error(error):
         return YamlRefused(line, depth_message(max_depth, kind), limit=True)
     return YamlRefused(line, _invalid_message(error), limit=False)
@@ -143,9 +150,6 @@ def _unplaced_failure(error: BaseException, text: str, kind: str, max_depth: int
     """Line and message for a failure that carries no position."""
     if isinstance(error, RecursionError):
         return 1, f"not valid YAML here: {depth_message(max_depth, kind)}"
-    if isinstance(error, TypeError):
-        line = next((n for n, line in enumerate(text.split("\n"), 1) if _COMPLEX_KEY.match(line)), 1)
-        return line, "not valid YAML here: a mapping key that is itself a mapping or a list is not supported"
     directive = next((n for n, line in enumerate(text.split("\n"), 1) if line.startswith("%YAML")), None)
     if isinstance(error, KeyError) and directive is not None:
         return directive, "not valid YAML: a `%YAML` directive with a version no YAML reader knows"
@@ -184,9 +188,18 @@ def _bounded_composer(max_nodes: int | None, max_alias_nodes: int | None, kind: 
                 raise LimitExceeded(None, None, refusal(max_nodes), mark)
             if max_alias_nodes is not None and self.aliased > max_alias_nodes:
                 raise LimitExceeded(None, None, refusal(max_alias_nodes), mark)
+            if isinstance(node, MappingNode):
+                _refuse_complex_keys(node)
             return node
 
     return BoundedComposer
+
+
+def _refuse_complex_keys(node: MappingNode) -> None:
+    for key, _value in node.value:
+        if isinstance(key, (MappingNode, SequenceNode)):
+            message = "a mapping key that is itself a mapping or a list is not supported"
+            raise ComplexKey(None, None, message, key.start_mark)
 
 
 def _children(node: Node) -> list[Node]:

@@ -47,6 +47,14 @@ def test_every_image_key() -> None:
     )
 
 
+def test_sizes_too_large_to_be_meant_are_problems_not_crashes() -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse("image:\n  waste-threshold-mb: 1.0e+308\n  budget: {max-size-mb: 2000000000}\n")
+    messages = [str(p) for p in raised.value.problems]
+    assert ".dockhand.yml:2: image.waste-threshold-mb must be at most 1,000,000,000 (a petabyte)" in messages
+    assert ".dockhand.yml:3: image.budget.max-size-mb must be at most 1,000,000,000 (a petabyte)" in messages
+
+
 def test_defaults_without_an_image_key() -> None:
     assert parse("fail-on: high\n").image == ImageSettings()
     assert not ImageSettings().budget.active

@@ -3,7 +3,7 @@ import io
 import pytest
 from ruamel.yaml.error import MarkedYAMLError
 
-from bot.parsing.yamlbounds import LimitExceeded, bounded_yaml, is_depth_error
+from bot.parsing.yamlbounds import LimitExceeded, YamlRefused, bounded_yaml, is_depth_error, load_yaml
 
 
 def bomb(levels: int, width: int = 10) -> str:
@@ -34,3 +34,25 @@ def test_depth_is_refused_with_its_own_error() -> None:
     with pytest.raises(MarkedYAMLError) as raised:
         bounded_yaml(max_depth=10).load(io.StringIO("a: " + "[" * 50 + "]" * 50 + "\n"))
     assert is_depth_error(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("? " * 40 + "\n", 1),  # nested complex keys: ruamel.yaml takes minutes to hash 16 of them
+        ("services:\n  ? {a: [1]}\n  : x\n", 2),
+        ("a: 1\n? [b, c]\n: 2\n", 2),
+    ],
+)
+def test_complex_keys_are_refused_at_their_line_before_anything_is_built(text: str, line: int) -> None:
+    with pytest.raises(YamlRefused) as raised:
+        load_yaml(text, "Compose file")
+    assert (raised.value.line, raised.value.limit) == (line, False)
+    assert raised.value.message == (
+        "not valid YAML here: a mapping key that is itself a mapping or a list is not supported"
+    )
+
+
+def test_plain_complex_keys_and_merge_keys_still_load() -> None:
+    [data] = load_yaml("base: &b {x: 1}\nsvc:\n  <<: *b\n  ? plain\n  : 2\n", "Compose file")
+    assert data["svc"]["x"] == 1 and data["svc"]["plain"] == 2
