@@ -41,7 +41,7 @@ def read_env_file(text: str) -> list[EnvAssignment]:
     assignments = []
     for number, line in enumerate(text.split("\n"), start=1):
         match = _ASSIGNMENT.match(line)
-        if match is not None and not line.lstrip().startswith("#"):
+        if match is not None:  # a comment never matches: a name cannot start with `#`
             assignments.append(EnvAssignment(match.group("name"), _value(match.group("value")), number))
     return assignments
 

@@ -207,7 +207,9 @@ def _committed_env_files(files: Sequence[ComposeFile], view: RepoView) -> dict[s
     for compose in files:
         for service in compose.services:
             for path, _line in env_file_paths(service, compose.base_dir):
-                text = view.read(path) if path not in texts else None
+                if path in texts:
+                    continue
+                text = view.read(path)
                 if text is not None and len(text) <= MAX_ENV_FILE_BYTES:
                     texts[path] = text
     return texts
