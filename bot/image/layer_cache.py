@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.image.layers import LayerData, LayerFile
 
-CACHE_VERSION = "v1"
+CACHE_VERSION = "v2"  # v2: gzip sizes measured with zlib-ng
 
 
 def default_cache_dir() -> Path:

@@ -3,17 +3,21 @@ registry stores it.
 
 A layer is a tar (identified by its sha256, the diff_id `docker image inspect` lists). It is
 compressed with gzip at the default level (what `docker push` uploads) to measure its
-compressed size, and listed file by file for the wasted-space analysis. Reading layers out of
-the engine is `bot.image.save`; keeping what was measured, `bot.image.layer_cache`.
+compressed size, and listed file by file for the wasted-space analysis. The compressor is
+zlib-ng: the same deflate format and level as zlib, 1.5 to 2.5 times faster, and within 1% of
+zlib's output size on real layers (no two deflate implementations agree to the byte: docker's
+own is Go's compress/gzip). Reading layers out of the engine is `bot.image.save`; keeping what
+was measured, `bot.image.layer_cache`.
 """
 
 from __future__ import annotations
 
 import tarfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
+
+from zlib_ng import zlib_ng
 
 CHUNK_BYTES = 1 << 20
 WHITEOUT_PREFIX = ".wh."
@@ -45,7 +49,7 @@ class MeasureError(Exception):
 
 def measure_layer(diff_id: str, layer: IO[bytes]) -> LayerData:
     """Size, gzip size and file list of one layer tar (a seekable file)."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip framing, default level
+    compressor = zlib_ng.compressobj(6, zlib_ng.DEFLATED, 31)  # gzip framing, default level
     compressed = 0
     total = 0
     while chunk := layer.read(CHUNK_BYTES):
