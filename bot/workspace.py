@@ -11,6 +11,8 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.changes import ChangeSet
+from bot.lint.repoview import RepoView
 from bot.parsing.cache import ParsedFiles
 
 
@@ -49,7 +51,16 @@ class Workspace:
     images: list[BuiltImage] = field(default_factory=list)
     parsed: ParsedFiles = field(default_factory=ParsedFiles)
     """Files parsed for this review, shared by every analyzer (see bot/parsing/cache.py)."""
+    _views: dict[str, RepoView] = field(default_factory=dict)
     _cleanups: list[Callable[[], None]] = field(default_factory=list)
+
+    def view(self, changes: ChangeSet, side: str) -> RepoView:
+        """The review's one view of a side ("head" or "base"): a commit's file list is built once,
+        whichever analyzers read it."""
+        view = self._views.get(side)
+        if view is None or view.changes is not changes:
+            view = self._views[side] = RepoView(changes, side, self.parsed)
+        return view
 
     def on_close(self, cleanup: Callable[[], None]) -> None:
         self._cleanups.append(cleanup)

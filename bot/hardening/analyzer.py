@@ -126,7 +126,7 @@ def analyze_hardening(changes: ChangeSet, config: Config, options: ReviewOptions
     findings: list[Finding] = []
     data: list[dict[str, Any]] = []
     dockerfiles = [f for f in changes.of_family(Family.DOCKERFILE.value) if f.head_text is not None]
-    head = RepoView(changes, HEAD, workspace.parsed)
+    head = workspace.view(changes, HEAD)
     for changed in dockerfiles:
         comparison = _compare(changes, changed, context, workspace, head)
         if comparison is None:

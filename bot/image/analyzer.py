@@ -38,7 +38,7 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     config = _with_budget(config, options)
     repo = changes.tree.repo
     base_tree = changes.base_tree
-    discovery = discover(Repository.of(repo, changes, workspace.parsed), config.image, options.only)
+    discovery = discover(Repository.of(repo, changes, workspace), config.image, options.only)
     notes = list(discovery.notes)
     if not discovery.targets:
         return _section(notes=notes)

@@ -26,11 +26,11 @@ from bot.git import GitRepo
 from bot.image.settings import ImageSettings, ImageSpec
 from bot.lint.buildcontexts import context_or_own_directory
 from bot.lint.repoview import BASE, HEAD, RepoView
-from bot.parsing.cache import ParsedFiles
 from bot.parsing.compose import BuildSpec, is_remote
 from bot.parsing.dockerfile import parse_dockerfile
 from bot.parsing.dockerignore import DockerIgnore, ignore_file_for, parse_dockerignore
 from bot.parsing.interpolation import resolve
+from bot.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,9 @@ class Repository:
     """Head lines the diff touches, for the changed files the review reads (compose files)."""
 
     @classmethod
-    def of(cls, repo: GitRepo, changes: ChangeSet, parsed: ParsedFiles | None = None) -> Repository:
+    def of(cls, repo: GitRepo, changes: ChangeSet, workspace: Workspace | None = None) -> Repository:
         """From the review's commits: every changed path (one `git diff`), both trees' paths;
-        compose files parsed through the review's `parsed` (a cache of its own without one)."""
+        the review's views of both sides (views of its own without a workspace)."""
         changed: set[str] = set()
         renamed: dict[str, str] = {}
         for change in repo.raw_diff(changes.base, changes.head):
@@ -99,8 +99,8 @@ class Repository:
                 changed.add(change.old_path)
                 renamed[change.path] = change.old_path
         return cls(
-            head=RepoView(changes, HEAD, parsed if parsed is not None else ParsedFiles()),
-            base_paths=RepoView(changes, BASE).files,
+            head=workspace.view(changes, HEAD) if workspace else RepoView(changes, HEAD),
+            base_paths=(workspace.view(changes, BASE) if workspace else RepoView(changes, BASE)).files,
             changed=frozenset(changed),
             renamed_from=renamed,
             changed_lines={f.path: f.changed_lines for f in changes.files},

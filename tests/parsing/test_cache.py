@@ -65,3 +65,22 @@ def test_one_review_parses_each_compose_file_once(make_repo: GitRepoFactory) -> 
     # (the other file too) on both sides, but parses only the base sides anew; the .dockerignore
     # analyzer reads the head files for the build context and parses nothing
     assert parses == [2, 4, 4]
+
+
+def test_one_review_builds_each_sides_file_list_once(make_repo: GitRepoFactory) -> None:
+    base = {
+        "compose.yaml": COMPOSE,
+        "web/Dockerfile": "FROM busybox:1.36\nCOPY app.sh /app.sh\n",
+        "web/app.sh": "echo 1\n",
+    }
+    changes = changeset_of(make_repo, {**base, "web/app.sh": "echo 2\n", "web/.dockerignore": ".git\n"}, base)
+    workspace = Workspace()
+    options = ReviewOptions(build=True, scan=False, only=frozenset({"none"}))
+    for analyzer in (analyze_images, analyze_compose, analyze_dockerignore):
+        analyzer(changes, Config(), options, workspace)
+    head, base_view = workspace.view(changes, "head"), workspace.view(changes, "base")
+    assert (head.side, base_view.side) == ("head", "base")
+    assert "files" in vars(head) and "files" in vars(base_view)  # already built by the analyzers above
+    assert workspace.view(changes, "head") is head and workspace.view(changes, "base") is base_view
+    other = changeset_of(make_repo, base, base)
+    assert workspace.view(other, "head") is not head  # another review's commits: a view of its own

@@ -108,7 +108,7 @@ def _without_secret_edits(findings: list[Finding]) -> list[Finding]:
 
 def analyze_compose(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
     context = LintContext(config, changes.tree)
-    head_view, base_view = RepoView(changes, HEAD, workspace.parsed), RepoView(changes, BASE, workspace.parsed)
+    head_view, base_view = workspace.view(changes, HEAD), workspace.view(changes, BASE)
     findings: list[Finding] = []
     tables: list[Table] = []
     notes: list[str] = []

@@ -24,7 +24,7 @@ from bot.workspace import Workspace
 
 def analyze_dockerignore(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
     context = LintContext(config, changes.tree)
-    head_view, base_view = RepoView(changes, HEAD, workspace.parsed), RepoView(changes, BASE, workspace.parsed)
+    head_view, base_view = workspace.view(changes, HEAD), workspace.view(changes, BASE)
     changed = {f.path: f for f in changes.files if not f.deleted}
     contexts = relevant_contexts(changes, head_view)
     head = lint_side(changes, head_view, context, set(changed), contexts)
