@@ -102,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--no-build", action="store_true", help="do not build the base and head images")
     review.add_argument("--no-scan", action="store_true", help="do not scan with Trivy")
     review.add_argument("--keep-images", action="store_true", help="keep the images built for the review")
+    review.add_argument(
+        "--build-cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep BuildKit's layer cache in DIR between runs (buildx builders that can export a cache)",
+    )
     _add_fetch_option(review)
     review.add_argument(
         "--only",
@@ -193,6 +199,7 @@ def _review(args: argparse.Namespace) -> int:
             scan=not args.no_scan,
             fail_on=args.fail_on,
             keep_images=args.keep_images,
+            build_cache_dir=args.build_cache_dir,
             only=parse_only(args.only) if args.only is not None else None,
             **_scan_options(args),
         ),

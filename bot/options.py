@@ -26,6 +26,9 @@ class ReviewOptions:
     """The action's `size-budget` input: its limits beat the config file's `image.budget`."""
     trivy_cache_dir: Path | None = None
     """Trivy's `--cache-dir` (the action's `trivy-cache-dir` input, `--trivy-cache-dir`); beats the config file's."""
+    build_cache_dir: Path | None = None
+    """BuildKit's layer cache, kept in this directory between runs (`--build-cache-dir`, the
+    action's `build-cache-dir` input); see bot/image/buildcache.py."""
     keep_images: bool = False
     """Keep the images built for the review (tagged `dockhand-review:...`) instead of removing them."""
     only: frozenset[str] | None = None

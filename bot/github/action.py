@@ -209,6 +209,7 @@ class _Action:
             scan_required=scan is Toggle.TRUE and not untrusted,
             size_budget=self.inputs.size_budget,
             trivy_cache_dir=_under(self.env.workspace, cache) if cache else None,
+            build_cache_dir=_under(self.env.workspace, built) if (built := self.inputs.build_cache_dir) else None,
             only=self.inputs.only,
             offline=self.inputs.offline,
         )

@@ -33,6 +33,7 @@ INPUT_NAMES = (
     "head-ref",
     "working-directory",
     "trivy-cache-dir",
+    "build-cache-dir",
     "mode",
     "only",
     "reviews",
@@ -101,6 +102,7 @@ class ActionInputs:
     head_ref: str | None = None
     working_directory: Path = field(default_factory=Path)
     trivy_cache_dir: Path | None = None
+    build_cache_dir: Path | None = None
     mode: ActionMode = ActionMode.REVIEW
     only: frozenset[str] | None = None
     """A matrix job's images (`only: ${{ matrix.image }}`); None: not a matrix job."""
@@ -128,6 +130,7 @@ class ActionInputs:
             head_ref=reader.raw("head-ref") or None,
             working_directory=reader.path("working-directory") or Path(),
             trivy_cache_dir=reader.path("trivy-cache-dir"),
+            build_cache_dir=reader.path("build-cache-dir"),
             mode=reader.choice("mode", ActionMode, ActionMode.REVIEW),
             only=parse_only([only]) if (only := reader.raw("only")) else None,
             reviews=tuple(reader.raw("reviews").split()),

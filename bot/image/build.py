@@ -45,6 +45,8 @@ class BuildRequest:
     platform: str | None = None
     network: str | None = None
     timeout: float = 900.0
+    cache_flags: tuple[str, ...] = ()
+    """BuildKit's `--cache-from`/`--cache-to` (see bot/image/buildcache.py); ignored by the classic builder."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def build_command(request: BuildRequest, *, buildx: bool, iidfile: Path) -> list
         command += ["--platform", request.platform]
     if request.network:
         command += ["--network", request.network]
+    if buildx:
+        command += request.cache_flags
     return [*command, "--", str(request.context)]
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from bot.diskspace import disk_full_reason, is_disk_full
 from bot.git import GitError
 from bot.image.build import BuildRequest, RunningBuilds, run_build
+from bot.image.buildcache import BuildCache
 from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget
 from bot.image.docker import Docker, DockerError, Engine, engine_gone
@@ -82,6 +83,8 @@ class BuildSession:
     workspace: Workspace
     keep_images: bool
     cache: LayerCache | None
+    build_cache: BuildCache | None = None
+    """BuildKit's cache directory, when the builder can export to one."""
     running: RunningBuilds = field(default_factory=RunningBuilds)
     lost: EngineLoss = field(default_factory=EngineLoss)
 
@@ -140,6 +143,7 @@ class BuildSession:
             platform=job.target.platform or self.settings.platform,
             network=self.settings.network,
             timeout=float(self.settings.timeout),
+            cache_flags=self.build_cache.flags(job.side) if self.build_cache else (),
         )
         docker = self.engine.docker
         try:

@@ -34,6 +34,7 @@ def test_every_input_is_read_with_its_hyphen() -> None:
             "INPUT_HEAD-REF": "feature",
             "INPUT_WORKING-DIRECTORY": "services/api",
             "INPUT_TRIVY-CACHE-DIR": ".cache/trivy",
+            "INPUT_BUILD-CACHE-DIR": ".cache/buildkit",
         }
     )
     assert inputs == ActionInputs(
@@ -51,6 +52,7 @@ def test_every_input_is_read_with_its_hyphen() -> None:
         head_ref="feature",
         working_directory=Path("services/api"),
         trivy_cache_dir=Path(".cache/trivy"),
+        build_cache_dir=Path(".cache/buildkit"),
     )
     assert "ghs_x" not in repr(inputs)
 
