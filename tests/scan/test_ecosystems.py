@@ -320,6 +320,11 @@ def test_pipfile_lock(scanner: Scanner) -> None:
     assert _line(PIPFILE_LOCK, 25).strip() == '"version": "==2.3.0"'
 
 
+def _advice(version: str, command: str) -> str:
+    """How a DH601 message ends when `version` fixes every known vulnerability."""
+    return f"{version} is the smallest version without known vulnerabilities: {command}"
+
+
 def _pins(review: Review) -> dict[tuple[str, str], tuple[int | None, str, bool]]:
     """(path, first word of the message) -> (line, message, new) of each DH601 finding."""
     return {(f.path, f.message.split()[0].strip("`")): (f.line, f.message, f.new) for f in _dh601(review)}
@@ -341,9 +346,7 @@ def test_yarn_v1_new_and_fixed_between_base_and_head(
     assert [v["where"] for v in data["new"]] == ["web/yarn.lock:11"] * 3
     line, message, new = _pins(review)[("web/yarn.lock", "lodash")]
     assert (line, new) == (11, True)
-    assert message.endswith(
-        "4.17.21 is the smallest version without known vulnerabilities: `yarn upgrade lodash@4.17.21`"
-    )
+    assert message.endswith(_advice("4.17.21", "`yarn upgrade lodash@4.17.21`"))
 
 
 def test_a_transitive_yarn_v1_package_is_upgraded_through_resolutions(
@@ -357,8 +360,7 @@ def test_a_transitive_yarn_v1_package_is_upgraded_through_resolutions(
     line, message, _ = _pins(_review(repo, trivy_cache, trivy_binary))[("yarn.lock", "minimist")]
     assert line == 23
     assert message.endswith(
-        '1.2.6 is the smallest version without known vulnerabilities: add `"resolutions": {"minimist": "1.2.6"}` '
-        "to package.json and run `yarn install`"
+        _advice("1.2.6", 'add `"resolutions": {"minimist": "1.2.6"}` to package.json and run `yarn install`')
     )
 
 
@@ -371,9 +373,7 @@ def test_yarn_berry_new_vulnerability_on_the_version_line(
     review = _review(repo, trivy_cache, trivy_binary)
     [finding] = _dh601(review)
     assert (finding.path, finding.line, finding.in_diff, finding.new) == ("yarn.lock", 9, True, True)
-    assert finding.message.endswith(
-        "7.23.2 is the smallest version without known vulnerabilities: `yarn up @babel/traverse@7.23.2`"
-    )
+    assert finding.message.endswith(_advice("7.23.2", "`yarn up @babel/traverse@7.23.2`"))
 
 
 @pytest.mark.parametrize(("text", "lodash", "minimist"), [(PNPM_V6, 17, 21), (PNPM_V9, 20, 23)], ids=["v6", "v9"])
@@ -386,12 +386,9 @@ def test_pnpm_new_direct_and_transitive_vulnerabilities(
     assert _scan(review).data["new_vulnerabilities"] == 4
     pins = _pins(review)
     assert (pins[("pnpm-lock.yaml", "lodash")][0], pins[("pnpm-lock.yaml", "minimist")][0]) == (lodash, minimist)
-    assert pins[("pnpm-lock.yaml", "lodash")][1].endswith(
-        "4.17.21 is the smallest version without known vulnerabilities: `pnpm update lodash@4.17.21`"
-    )
+    assert pins[("pnpm-lock.yaml", "lodash")][1].endswith(_advice("4.17.21", "`pnpm update lodash@4.17.21`"))
     assert pins[("pnpm-lock.yaml", "minimist")][1].endswith(
-        '1.2.6 is the smallest version without known vulnerabilities: add `"pnpm": {"overrides": {"minimist": '
-        '"1.2.6"}}` to package.json and run `pnpm install`'
+        _advice("1.2.6", 'add `"pnpm": {"overrides": {"minimist": "1.2.6"}}` to package.json and run `pnpm install`')
     )
 
 
@@ -407,12 +404,8 @@ def test_go_mod_findings_and_the_smallest_version_fixing_all(
     pins = _pins(review)
     crypto, net = pins[("svc/go.mod", "golang.org/x/crypto")], pins[("svc/go.mod", "golang.org/x/net")]
     assert (crypto[0], net[0]) == (7, 11)
-    assert crypto[1].endswith(
-        "0.31.0 is the smallest version without known vulnerabilities: `go get golang.org/x/crypto@v0.31.0`"
-    )
-    assert net[1].endswith(
-        "0.17.0 is the smallest version without known vulnerabilities: `go get golang.org/x/net@v0.17.0`"
-    )
+    assert crypto[1].endswith(_advice("0.31.0", "`go get golang.org/x/crypto@v0.31.0`"))
+    assert net[1].endswith(_advice("0.17.0", "`go get golang.org/x/net@v0.17.0`"))
     fixed = _review(repo, trivy_cache, trivy_binary, head=_commit(repo, {"svc/go.mod": base_mod}))
     assert _dh601(fixed) == []
     assert _scan(fixed).data["new_vulnerabilities"] == 0
@@ -439,6 +432,4 @@ def test_pipfile_lock_new_vulnerability(make_repo: GitRepoFactory, trivy_cache: 
     )
     [finding] = _dh601(_review(repo, trivy_cache, trivy_binary))
     assert (finding.path, finding.line, finding.in_diff) == ("Pipfile.lock", 25, True)
-    assert finding.message.endswith(
-        "2.3.2 is the smallest version without known vulnerabilities: `pipenv update flask`"
-    )
+    assert finding.message.endswith(_advice("2.3.2", "`pipenv update flask`"))
