@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.scan.vulnerabilities import Vulnerability
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def cache_key(kind: str, *parts: str) -> str:

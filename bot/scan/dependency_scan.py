@@ -85,4 +85,5 @@ def _pin(run: ScanRun, path: str, line: int, items: list[Vulnerability], upgrade
         suggestion=suggestion,
         relationship=first.relationship,
         hashed=is_requirements and requirement_has_hashes(lines, line),
+        berry=first.ecosystem == "yarn" and "__metadata:" in lines,
     )

@@ -22,7 +22,9 @@ _REQUIREMENT = re.compile(
     r"^(?P<head>\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*)"
     r"(?P<version>[A-Za-z0-9._+!-]+)(?P<tail>.*)$"
 )
-_VERSION = re.compile(r'^\s*"?version"?\s*[:=]?\s*"(?P<version>[^"]+)"')
+_VERSION = re.compile(r'^\s*"?version"?\s*[:=]?\s*(?:"(?P<quoted>[^"]+)"|(?P<bare>[^"\s,#]+)\s*(?:#.*)?$)')
+"""A lock entry's version line: `"version": "1.0"`, `version = "1.0"`, yarn v1's `version "1.0"`,
+yarn berry's unquoted `version: 1.0`."""
 _MAX_ENTRY_LINES = 40
 
 
@@ -70,7 +72,7 @@ class PinnedFile:
     def _version_in(self, first: int, last: int, installed: str) -> int | None:
         for number in range(first, last + 1):
             match = _VERSION.match(self.lines[number - 1])
-            if match and _plain(match.group("version")) == _plain(installed):
+            if match and _plain(match.group("quoted") or match.group("bare")) == _plain(installed):
                 return number
         return None
 

@@ -37,6 +37,8 @@ class VulnerablePin:
     relationship: str = ""
     hashed: bool = False
     """A requirements line with `--hash`: the bump needs new hashes too."""
+    berry: bool = False
+    """A yarn.lock written by Yarn 2 or later (`__metadata:`): `yarn up`, not `yarn upgrade`."""
 
     @property
     def severity(self) -> Severity:
@@ -235,12 +237,9 @@ def upgrade_command(pin: VulnerablePin, version: str) -> str:
     """How to move a lock file to `version` (empty for requirements files: the suggestion does it)."""
     name = pin.package
     direct = pin.relationship in ("direct", "root", "")
+    if pin.ecosystem in ("npm", "yarn", "pnpm"):
+        return _node_command(pin.ecosystem, name, version, direct, pin.berry)
     commands = {
-        "npm": f"`npm install {name}@{version}`"
-        if direct
-        else f'add `"overrides": {{"{name}": "{version}"}}` to package.json and run `npm install`',
-        "yarn": f"`yarn upgrade {name}@{version}`",
-        "pnpm": f"`pnpm update {name}@{version}`",
         "cargo": f"`cargo update -p {name} --precise {version}`",
         "poetry": f'`poetry add "{name}>={version}"`' if direct else f"`poetry update {name}`",
         "uv": f"`uv lock --upgrade-package {name}=={version}`",
@@ -248,6 +247,17 @@ def upgrade_command(pin: VulnerablePin, version: str) -> str:
         "gomod": f"`go get {name}@v{version.lstrip('v')}`",
     }
     return commands.get(pin.ecosystem, "")
+
+
+def _node_command(manager: str, name: str, version: str, direct: bool, berry: bool) -> str:
+    """A direct dependency is upgraded by its package manager; a transitive one is forced with
+    the manager's override field in package.json (upgrading it by name would make it direct)."""
+    if direct:
+        verb = {"npm": "npm install", "yarn": "yarn up" if berry else "yarn upgrade", "pnpm": "pnpm update"}[manager]
+        return f"`{verb} {name}@{version}`"
+    field = {"npm": '"overrides"', "yarn": '"resolutions"', "pnpm": '"pnpm": {"overrides"'}[manager]
+    closing = "}" if manager == "pnpm" else ""
+    return f'add `{field}: {{"{name}": "{version}"}}{closing}` to package.json and run `{manager} install`'
 
 
 RULES: tuple[Rule[Any, Any], ...] = (new_vulnerable_dependency, new_image_vulnerability, scan_not_run)

@@ -7,12 +7,13 @@ and the same DB before.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from bot.scan.cache import ResultCache, ScanResult, cache_key, content_digest
 from bot.scan.depfiles import SideFiles
+from bot.scan.gosum import in_go_sum
 from bot.scan.trivy import DbInfo, Trivy
 from bot.scan.vulnerabilities import parse_report
 from bot.workspace import BuiltImage
@@ -39,6 +40,7 @@ class Scanner:
             side.materialise(root)
             report = self.trivy.run(["fs", "--scanners", "vuln", *self.trivy.scan_flags(), str(root)])
         result = fs_result(report, side.targets)
+        result = replace(result, vulnerabilities=in_go_sum(result.vulnerabilities, side))
         self.cache.put(key, result)
         return result
 

@@ -114,3 +114,9 @@ def test_a_run_without_the_pin_gets_no_suggestion() -> None:
     assert (
         command_bump(["RUN pip install -r requirements.txt"], 1, 1, [("pip", "requests", "2.19.0", "2.32.4")]) is None
     )
+
+
+def test_a_yarn_berry_entry_pins_on_its_unquoted_version_line() -> None:
+    lines = ['"lodash@npm:^4.17.11":', "  version: 4.17.11", '  resolution: "lodash@npm:4.17.11"', "  linkType: hard"]
+    assert pin_line(lines, "lodash", "4.17.11", 1, 4) == 2
+    assert pin_line(lines, "lodash", "4.17.12", 1, 4) == 1

@@ -72,6 +72,17 @@ LANGUAGE_ADVISORIES = (
     ),
     LanguageAdvisory("cargo", "regex", "CVE-2022-24713", ("< 1.5.5",), ("1.5.5",)),
     LanguageAdvisory("cargo", "time", "CVE-2020-26235", ("< 0.2.23",), ("0.2.23",)),
+    LanguageAdvisory(
+        "npm",
+        "@babel/traverse",
+        "CVE-2023-45133",
+        ("< 7.23.2", ">= 8.0.0-alpha.0, < 8.0.0-alpha.4"),
+        ("7.23.2", "8.0.0-alpha.4"),
+    ),
+    LanguageAdvisory("go", "golang.org/x/net", "CVE-2023-44487", ("< 0.17.0",), ("0.17.0",)),
+    LanguageAdvisory("go", "golang.org/x/net", "CVE-2023-39325", ("< 0.17.0",), ("0.17.0",)),
+    LanguageAdvisory("go", "golang.org/x/crypto", "CVE-2023-48795", ("< 0.17.0",), ("0.17.0",)),
+    LanguageAdvisory("go", "golang.org/x/crypto", "CVE-2024-45337", ("< 0.31.0",), ("0.31.0",)),
 )
 
 OS_ADVISORIES = (
@@ -97,6 +108,11 @@ DETAILS = (
     Details("CVE-2021-25900", "CRITICAL", "smallvec: buffer overflow in SmallVec::insert_many"),
     Details("CVE-2022-24713", "HIGH", "regex: denial of service with crafted regular expressions"),
     Details("CVE-2020-26235", "MEDIUM", "time: segmentation fault in time crate with localtime_r"),
+    Details("CVE-2023-45133", "CRITICAL", "babel: arbitrary code execution when compiling specifically crafted code"),
+    Details("CVE-2023-44487", "HIGH", "HTTP/2: Multiple HTTP/2 enabled web servers are vulnerable to a DDoS attack"),
+    Details("CVE-2023-39325", "HIGH", "golang: net/http, x/net/http2: rapid stream resets can cause excessive work"),
+    Details("CVE-2023-48795", "MEDIUM", "ssh: Prefix truncation attack on Binary Packet Protocol (BPP)"),
+    Details("CVE-2024-45337", "CRITICAL", "golang.org/x/crypto/ssh: Misuse of ServerConfig.PublicKeyCallback"),
     Details("CVE-2023-5678", "MEDIUM", "openssl: excessive time spent in DH check / generation with large Q"),
     Details("CVE-2024-0727", "MEDIUM", "openssl: denial of service via null dereference"),
     Details(
