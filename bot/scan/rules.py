@@ -80,9 +80,9 @@ def new_vulnerable_dependency(pin: VulnerablePin, context: object) -> Iterator[H
     ## What it does
     Scans the dependency files the change touches (requirements files, `poetry.lock`,
     `uv.lock`, `Pipfile.lock`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`,
-    `Cargo.lock`, `go.mod`) with Trivy, at the base and at the head, and reports each package
-    that has a vulnerability the base did not have, on the line that pins it. The finding's
-    severity is that of its most severe new vulnerability.
+    `Cargo.lock`, `go.mod`, and `go.sum` before Go 1.17) with Trivy, at the base and at the
+    head, and reports each package that has a vulnerability the base did not have, on the line
+    that pins it. The finding's severity is that of its most severe new vulnerability.
 
     ## Why it matters
     A version bump, a new dependency or a regenerated lock file can bring a published
@@ -104,7 +104,10 @@ def new_vulnerable_dependency(pin: VulnerablePin, context: object) -> Iterator[H
     requests==2.32.4
     ```
     For a lock file, run the command the finding gives (`npm install lodash@4.17.21`,
-    `cargo update -p smallvec --precise 1.6.1`, `uv lock --upgrade-package requests==2.32.4`).
+    `cargo update -p smallvec --precise 1.6.1`, `uv lock --upgrade-package requests==2.32.4`,
+    `go get golang.org/x/net@v0.17.0`). A package that only comes in through another one is
+    forced with `"overrides"` (npm), `"resolutions"` (yarn) or `"pnpm": {"overrides": ...}` in
+    package.json, which the finding spells out, so that it does not become a direct dependency.
     To accept a vulnerability, add its id to `.trivyignore` (or `.trivyignore.yaml`, with a
     `statement`); dockhand and Trivy both honor it.
     """
