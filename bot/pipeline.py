@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from bot.catalog import rule_codes
@@ -26,7 +27,7 @@ from bot.text import split_lines
 from bot.workspace import Workspace
 
 Analyzer = Callable[[ChangeSet, Config, ReviewOptions, Workspace], Section]
-"""Analyzers run in this order; a later one may use what an earlier one left in the Workspace."""
+"""Analyzers report in this order; a later one may use what an earlier one left in the Workspace."""
 
 ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
     ("image", "Images", analyze_images),  # first: later analyzers read the built images' config
@@ -37,6 +38,9 @@ ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
     ("hardening", "Hardening checklist", analyze_hardening),  # after the images: their config decides rows
     ("scan", "Vulnerabilities", analyze_vulnerabilities),
 )
+BESIDE_THE_BUILDS = frozenset({"dockerfile", "compose", "dockerignore", "dependencies"})
+"""Analyzers that read only the commits, run in a thread of their own while the image analyzer
+waits on the builds (which keeps the main thread, so that Ctrl-C stops them at once)."""
 
 
 def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None = None) -> Review:
@@ -46,8 +50,7 @@ def run_review(changes: ChangeSet, config: Config, options: ReviewOptions | None
     suppressed: list[Suppressed] = []
     workspace = Workspace()
     try:
-        for key, title, analyzer in ANALYZERS:
-            section = _run_analyzer(key, title, analyzer, changes, config, options, workspace)
+        for section in _run_analyzers(changes, config, options, workspace):
             kept, switched_off = _finalize(changes, config, list(section.findings))
             sections.append(replace(section, findings=tuple(kept)))
             suppressed.extend(switched_off)
@@ -108,6 +111,30 @@ def _without_redundant(sections: list[Section], suppressed: list[Suppressed]) ->
 def _without_ignored(changes: ChangeSet, config: Config) -> tuple[ChangeSet, int]:
     kept = tuple(f for f in changes.files if not config.is_ignored_path(f.path))
     return replace(changes, files=kept), len(changes.files) - len(kept)
+
+
+def _run_analyzers(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> list[Section]:
+    """Every analyzer's section, in ANALYZERS order; those BESIDE_THE_BUILDS run in one thread
+    of their own, one after the other, while this thread runs the rest."""
+    beside = [entry for entry in ANALYZERS if entry[0] in BESIDE_THE_BUILDS]
+    pool = ThreadPoolExecutor(1, thread_name_prefix="dockhand-lint")
+    try:
+        future = pool.submit(
+            lambda: {
+                key: _run_analyzer(key, title, run, changes, config, options, workspace) for key, title, run in beside
+            }
+        )
+        own = {
+            key: _run_analyzer(key, title, run, changes, config, options, workspace)
+            for key, title, run in ANALYZERS
+            if key not in BESIDE_THE_BUILDS
+        }
+        done = future.result()
+    except BaseException:  # Ctrl-C: do not wait for the linting thread
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return [{**own, **done}[key] for key, _title, _run in ANALYZERS]
 
 
 def _run_analyzer(

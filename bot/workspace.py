@@ -8,6 +8,7 @@ creates one Workspace per review, hands it to every analyzer in order, and close
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -52,15 +53,17 @@ class Workspace:
     parsed: ParsedFiles = field(default_factory=ParsedFiles)
     """Files parsed for this review, shared by every analyzer (see bot/parsing/cache.py)."""
     _views: dict[str, RepoView] = field(default_factory=dict)
+    _views_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _cleanups: list[Callable[[], None]] = field(default_factory=list)
 
     def view(self, changes: ChangeSet, side: str) -> RepoView:
         """The review's one view of a side ("head" or "base"): a commit's file list is built once,
         whichever analyzers read it."""
-        view = self._views.get(side)
-        if view is None or view.changes is not changes:
-            view = self._views[side] = RepoView(changes, side, self.parsed)
-        return view
+        with self._views_lock:
+            view = self._views.get(side)
+            if view is None or view.changes is not changes:
+                view = self._views[side] = RepoView(changes, side, self.parsed)
+            return view
 
     def on_close(self, cleanup: Callable[[], None]) -> None:
         self._cleanups.append(cleanup)

@@ -8,11 +8,13 @@ which parses a (path, text) once and hands the same (immutable) `ComposeFile` to
 The review owns the cache (`Workspace.parsed`; every `RepoView` of the review shares it) and it
 ends with the review. It keeps the parses of at most `budget` characters of text, dropping the
 least recently used beyond that, so a repository of many large compose files costs what one
-analyzer at a time costs without it.
+analyzer at a time costs without it. Analyzers run in two threads (see bot/pipeline.py): one
+lock keeps the cache whole, and a file asked for by both at once is parsed once.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -30,9 +32,14 @@ class ParsedFiles:
     """How many times a file was parsed (not found in the cache), for tests and benchmarks."""
     _compose: OrderedDict[tuple[str, str], ComposeFile] = field(default_factory=OrderedDict)
     _kept: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def compose(self, path: str, text: str) -> ComposeFile:
         """`parse_compose(path, text)`, parsed the first time only."""
+        with self._lock:
+            return self._compose_locked(path, text)
+
+    def _compose_locked(self, path: str, text: str) -> ComposeFile:
         key = (path, text)
         found = self._compose.get(key)
         if found is not None:
