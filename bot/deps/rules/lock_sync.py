@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from bot.deps.model import ParsedFile
 from bot.deps.projects import LOCKS_FOR
+from bot.deps.python.uv_sync import stale_requirements
 from bot.deps.rules.context import LOCK_COMMANDS, DepContext
 from bot.deps.sync import Mismatch, mismatches
 from bot.model import Severity
@@ -41,10 +42,8 @@ def lock_not_updated(parsed: ParsedFile, context: DepContext) -> Iterator[Hit]:
     Run the package manager's lock command (`uv lock`, `poetry lock`, `pipenv lock`,
     `npm install`, `yarn install`, `pnpm install`) and commit the lock file with the manifest.
     """
-    if parsed.format not in _RECORDING_LOCKS or not context.changes:
-        return
     lock = context.side.lock_for(parsed)
-    if lock is None or context.side.changed(lock.path) is not None:
+    if lock is None or not _left_behind(parsed, lock, context):
         return
     names = sorted({c.name for c in context.changes})
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -89,14 +88,29 @@ def lock_out_of_sync(parsed: ParsedFile, context: DepContext) -> Iterator[Hit]:
         manifest = context.side.manifest_for(parsed)
         if manifest is None or not manifest.ok or context.side.changed(manifest.path) is not None:
             return
-        for mismatch in mismatches(manifest, parsed):
+        for mismatch in _mismatches(manifest, parsed, recorded=True):
             yield Hit(mismatch.lock_line or 1, _message(mismatch))
         return
     if parsed.format not in LOCKS_FOR:
         return
     lock = context.side.lock_for(parsed)
-    for mismatch in mismatches(parsed, lock):
+    recorded = lock is not None and not _left_behind(parsed, lock, context)
+    for mismatch in _mismatches(parsed, lock, recorded):
         yield Hit(mismatch.dependency.line, _message(mismatch))
+
+
+def _left_behind(manifest: ParsedFile, lock: ParsedFile, context: DepContext) -> bool:
+    """The manifest's dependencies changed and its recording lock did not: DH403's finding."""
+    return manifest.format in _RECORDING_LOCKS and bool(context.changes) and context.side.changed(lock.path) is None
+
+
+def _mismatches(manifest: ParsedFile, lock: ParsedFile | None, recorded: bool) -> list[Mismatch]:
+    """The lock's versions against the manifest, then (once per package) what uv.lock was locked against."""
+    found = mismatches(manifest, lock)
+    if lock is None or not recorded:
+        return found
+    reported = {m.dependency.name for m in found}
+    return found + [m for m in stale_requirements(manifest, lock) if m.dependency.name not in reported]
 
 
 def _message(mismatch: Mismatch) -> str:
