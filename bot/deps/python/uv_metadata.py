@@ -177,16 +177,15 @@ def _shifted(found: RequirementSet, offset: int) -> RequirementSet:
 
 def _package_block(text: str, name: str) -> tuple[int, str]:
     """(first line, text) of the `[[package]]` named `name`, up to the next `[[package]]`."""
-    header = re.compile(r'^\[\[package\]\][ \t]*\r?\n[ \t]*name[ \t]*=[ \t]*"' + re.escape(name) + '"', re.M)
-    match = header.search(text)
-    if match is None:
-        return 1, ""
-    end = text.find("\n[[package]]", match.end())
-    return text.count("\n", 0, match.start()) + 1, text[match.start() : end if end != -1 else len(text)]
+    header = r'^\[\[package\]\][ \t]*\r?\n[ \t]*name[ \t]*=[ \t]*"' + re.escape(name) + '"'
+    return _block(text, re.search(header, text, re.M))
 
 
 def _manifest_block(text: str) -> tuple[int, str]:
-    match = re.search(r"^\[manifest[\].]", text, re.M)
+    return _block(text, re.search(r"^\[manifest[\].]", text, re.M))
+
+
+def _block(text: str, match: re.Match[str] | None) -> tuple[int, str]:
     if match is None:
         return 1, ""
     end = text.find("\n[[package]]", match.end())

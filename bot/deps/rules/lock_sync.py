@@ -60,13 +60,21 @@ def lock_out_of_sync(parsed: ParsedFile, context: DepContext) -> Iterator[Hit]:
     package, at a version the manifest's specifier accepts (PEP 440 for Python, npm ranges —
     for yarn.lock and pnpm-lock.yaml the exact requested range — Cargo requirements for
     Cargo.lock), and go.sum must hold a checksum for every module version go.mod requires.
-    The finding is on the manifest's line when the manifest changed, else on the lock's.
+    A uv.lock must also have been locked against what pyproject.toml asks for now: the
+    requirements it records for the project (`[package.metadata]` `requires-dist` and
+    `requires-dev`) are compared with the dependencies, optional dependencies and dependency
+    groups by name, specifier set, marker and extras, so a changed bound the locked version
+    still satisfies is reported too (once per package; when the lock did not change at all,
+    DH403 reports it). The finding is on the manifest's line when the manifest changed (a
+    removed dependency on its list's line), else on the lock's.
 
     ## Why it matters
     The lock installs something the manifest forbids: `pyproject.toml` asks for
     `requests>=2.32.4` — the security fix — while uv.lock still installs 2.32.3. Locked installs
     (`uv sync --locked`, `npm ci`, `cargo build --locked`, `go build` with a missing go.sum
-    entry) fail; unlocked ones ship the old version.
+    entry) fail; unlocked ones ship the old version. `uv sync --locked` also fails when uv.lock
+    was locked against other requirements (`requests>=2.31` while pyproject.toml now asks
+    `>=2.32.4`), even when every locked version satisfies them.
 
     ## Example
     ```toml
@@ -76,6 +84,8 @@ def lock_out_of_sync(parsed: ParsedFile, context: DepContext) -> Iterator[Hit]:
     [[package]]
     name = "requests"
     version = "2.32.3"
+    [package.metadata]  # of the project's own package
+    requires-dist = [{ name = "requests", specifier = ">=2.31" }]
     ```
 
     ## Fix

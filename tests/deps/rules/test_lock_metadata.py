@@ -121,7 +121,7 @@ def test_only_the_lock_changed_is_on_the_lock_line(make_repo: GitRepoFactory) ->
 
 def test_equivalent_specifiers_and_markers_written_differently(make_repo: GitRepoFactory) -> None:
     recorded = (
-        "{ name = \"requests\", marker = \"python_full_version < '3.14'\", specifier = \"<3, >=2.0\" }",
+        '{ name = "requests", marker = "python_full_version < \'3.14\'", specifier = "<3, >=2.0" }',
         '{ name = "IDNA", extras = ["foo-bar"], specifier = ">=3" }',
     )
     result = review(
@@ -189,7 +189,7 @@ def test_old_uv_lock_without_metadata(make_repo: GitRepoFactory) -> None:
     "metadata",
     [
         '\n[package.metadata]\nrequires-dist = "requests>=2.31"\n',
-        "\n[package.metadata]\nrequires-dist = [\n    { specifier = \">=2.31\" },\n]\n",
+        '\n[package.metadata]\nrequires-dist = [\n    { specifier = ">=2.31" },\n]\n',
         '\n[package.metadata]\nrequires-dist = [\n    { name = "requests", specifier = ">=>2" },\n]\n',
         '\n[package.metadata]\nrequires-dist = [\n    { name = "requests", marker = "python_version <" },\n]\n',
         '\n[package.metadata]\nrequires-dist = [\n    { name = "requests", extras = "socks" },\n]\n',
