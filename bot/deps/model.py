@@ -40,6 +40,8 @@ class Dependency:
     """The name as written, when it differs from `name`."""
     ranges: tuple[str, ...] = ()
     """Lock entries that record which requested ranges they satisfy (yarn.lock, pnpm importers)."""
+    extras: tuple[str, ...] = ()
+    """The extras a requirement asks for (`requests[socks]`), normalised."""
 
     @property
     def label(self) -> str:
@@ -62,6 +64,24 @@ class Include:
     constraint: bool
 
 
+@dataclass(frozen=True, slots=True)
+class RequirementSet:
+    """One list of requirements of a project as uv.lock records them in `[package.metadata]`:
+    `requires-dist` (the dependencies, optional ones with `extra == '...'` in their marker) or
+    one dependency group. A pyproject.toml has the sets it declares; a uv.lock the sets it was
+    locked against."""
+
+    project: str
+    """The project's normalised name; "" for a workspace root without a `[project]` table."""
+    group: str
+    """"" for requires-dist, else the normalised dependency group name."""
+    line: int | None
+    """The line of the list (`dependencies = [`, `requires-dist = [`, `dev = [`)."""
+    requirements: tuple[Dependency, ...]
+    unchecked: frozenset[str] = frozenset()
+    """Names uv records in a way this set cannot predict (sources split by marker): not compared."""
+
+
 @dataclass(frozen=True)
 class ParsedFile:
     path: str
@@ -81,6 +101,8 @@ class ParsedFile:
     """Keys that the file format silently drops (JSON objects with a key twice): (key, line)."""
     extra: dict[str, str] = field(default_factory=dict)
     """Small format-specific facts (lockfile version, go directive ...)."""
+    requirement_sets: tuple[RequirementSet, ...] = ()
+    """pyproject.toml: what it declares, as uv records it; uv.lock: what it was locked against."""
 
     def by_name(self) -> dict[str, list[Dependency]]:
         entries: dict[str, list[Dependency]] = {}

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.deps.model import Dependency, ParsedFile, Source, failed
 from bot.deps.python.pep508 import is_full_commit
+from bot.deps.python.uv_metadata import recorded_sets
 from bot.deps.pyver import normalize_name
 from bot.deps.tomlfile import TomlProblem, array, load_toml_lock, table
 
@@ -55,6 +56,7 @@ def parse_uv_lock(path: str, text: str) -> ParsedFile:
         tuple(dependencies),
         members=frozenset(member_dirs | member_names),
         extra={"lock-version": str(data.get("version", ""))},
+        requirement_sets=recorded_sets(text, data, members),
     )
 
 

@@ -44,6 +44,7 @@ def from_pep508(text: str, line: int | None, group: str = "", direct: bool | Non
         pinned=pinned,
         marker=str(requirement.marker) if requirement.marker else "",
         display=requirement.name if requirement.name != name else "",
+        extras=tuple(sorted(normalize_name(extra) for extra in requirement.extras)),
     )
 
 

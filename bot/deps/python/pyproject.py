@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.deps.model import Dependency, ParsedFile, ParseProblem, Source, failed
 from bot.deps.python.pep508 import RequirementError, from_pep508, is_full_commit
+from bot.deps.python.uv_metadata import declared_sets
 from bot.deps.pyver import normalize_name, parse_constraint, pinned_version
 from bot.deps.tomlfile import TomlLines, TomlProblem, array, load_toml, table
 
@@ -33,8 +34,10 @@ def parse_pyproject(path: str, text: str) -> ParsedFile:
         )
     except ParseProblem as problem:
         return failed(path, "pyproject", "python", False, problem.line, str(problem))
+    declared = len(dependencies)
     dependencies += _poetry(data, lines)
     dependencies = _with_uv_sources(dependencies, table(data, "tool", "uv", "sources"), lines)
+    requirement_sets = declared_sets(data, lines, dependencies[:declared])
     project = str(table(data, "project").get("name") or table(data, "tool", "poetry").get("name") or "")
     return ParsedFile(
         path,
@@ -44,6 +47,7 @@ def parse_pyproject(path: str, text: str) -> ParsedFile:
         tuple(dependencies),
         project=normalize_name(project) if project else "",
         application=_application(data),
+        requirement_sets=requirement_sets,
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from bot.deps.model import ParsedFile
 from bot.deps.projects import LOCKS_FOR
+from bot.deps.python.uv_sync import stale_requirements
 from bot.deps.rules.context import LOCK_COMMANDS, DepContext
 from bot.deps.sync import Mismatch, mismatches
 from bot.model import Severity
@@ -41,10 +42,8 @@ def lock_not_updated(parsed: ParsedFile, context: DepContext) -> Iterator[Hit]:
     Run the package manager's lock command (`uv lock`, `poetry lock`, `pipenv lock`,
     `npm install`, `yarn install`, `pnpm install`) and commit the lock file with the manifest.
     """
-    if parsed.format not in _RECORDING_LOCKS or not context.changes:
-        return
     lock = context.side.lock_for(parsed)
-    if lock is None or context.side.changed(lock.path) is not None:
+    if lock is None or not _left_behind(parsed, lock, context):
         return
     names = sorted({c.name for c in context.changes})
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -61,13 +60,21 @@ def lock_out_of_sync(parsed: ParsedFile, context: DepContext) -> Iterator[Hit]:
     package, at a version the manifest's specifier accepts (PEP 440 for Python, npm ranges —
     for yarn.lock and pnpm-lock.yaml the exact requested range — Cargo requirements for
     Cargo.lock), and go.sum must hold a checksum for every module version go.mod requires.
-    The finding is on the manifest's line when the manifest changed, else on the lock's.
+    A uv.lock must also have been locked against what pyproject.toml asks for now: the
+    requirements it records for the project (`[package.metadata]` `requires-dist` and
+    `requires-dev`) are compared with the dependencies, optional dependencies and dependency
+    groups by name, specifier set, marker and extras, so a changed bound the locked version
+    still satisfies is reported too (once per package; when the lock did not change at all,
+    DH403 reports it). The finding is on the manifest's line when the manifest changed (a
+    removed dependency on its list's line), else on the lock's.
 
     ## Why it matters
     The lock installs something the manifest forbids: `pyproject.toml` asks for
     `requests>=2.32.4` — the security fix — while uv.lock still installs 2.32.3. Locked installs
     (`uv sync --locked`, `npm ci`, `cargo build --locked`, `go build` with a missing go.sum
-    entry) fail; unlocked ones ship the old version.
+    entry) fail; unlocked ones ship the old version. `uv sync --locked` also fails when uv.lock
+    was locked against other requirements (`requests>=2.31` while pyproject.toml now asks
+    `>=2.32.4`), even when every locked version satisfies them.
 
     ## Example
     ```toml
@@ -77,6 +84,8 @@ def lock_out_of_sync(parsed: ParsedFile, context: DepContext) -> Iterator[Hit]:
     [[package]]
     name = "requests"
     version = "2.32.3"
+    [package.metadata]  # of the project's own package
+    requires-dist = [{ name = "requests", specifier = ">=2.31" }]
     ```
 
     ## Fix
@@ -89,14 +98,29 @@ def lock_out_of_sync(parsed: ParsedFile, context: DepContext) -> Iterator[Hit]:
         manifest = context.side.manifest_for(parsed)
         if manifest is None or not manifest.ok or context.side.changed(manifest.path) is not None:
             return
-        for mismatch in mismatches(manifest, parsed):
+        for mismatch in _mismatches(manifest, parsed, recorded=True):
             yield Hit(mismatch.lock_line or 1, _message(mismatch))
         return
     if parsed.format not in LOCKS_FOR:
         return
     lock = context.side.lock_for(parsed)
-    for mismatch in mismatches(parsed, lock):
+    recorded = lock is not None and not _left_behind(parsed, lock, context)
+    for mismatch in _mismatches(parsed, lock, recorded):
         yield Hit(mismatch.dependency.line, _message(mismatch))
+
+
+def _left_behind(manifest: ParsedFile, lock: ParsedFile, context: DepContext) -> bool:
+    """The manifest's dependencies changed and its recording lock did not: DH403's finding."""
+    return manifest.format in _RECORDING_LOCKS and bool(context.changes) and context.side.changed(lock.path) is None
+
+
+def _mismatches(manifest: ParsedFile, lock: ParsedFile | None, recorded: bool) -> list[Mismatch]:
+    """The lock's versions against the manifest, then (once per package) what uv.lock was locked against."""
+    found = mismatches(manifest, lock)
+    if lock is None or not recorded:
+        return found
+    reported = {m.dependency.name for m in found}
+    return found + [m for m in stale_requirements(manifest, lock) if m.dependency.name not in reported]
 
 
 def _message(mismatch: Mismatch) -> str:

@@ -64,8 +64,10 @@ def test_dh404_real_corpus_case_is_pre_existing_then_fixed(make_repo: GitRepoFac
     result = review(make_repo, corpus_files("c006", "base"), corpus_files("c006", "head"))
     assert findings(result, "DH404") == []
     result = review(make_repo, corpus_files("c006", "head"), corpus_files("c006", "base"))
-    (finding,) = findings(result, "DH404")
-    assert "pydantic-pkgr>=0.4.16; uv.lock holds 0.4.9" in finding.message
+    stale_version, stale_metadata = sorted(findings(result, "DH404"), key=lambda f: f.line or 0)[::-1]
+    assert "pydantic-pkgr>=0.4.16; uv.lock holds 0.4.9" in stale_version.message
+    # That base uv.lock was also locked against platformdirs>=4.3.6, which its pyproject.toml no longer asks for.
+    assert stale_metadata.message.startswith("platformdirs: uv.lock was locked against >=4.3.6")
 
 
 def test_dh404_node_cargo_and_go(make_repo: GitRepoFactory) -> None:
