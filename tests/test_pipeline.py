@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from bot import pipeline
 from bot.changes import build_changeset, resolve_range
 from bot.config import Config
 from bot.git import GitRepo
-from bot.model import Review
+from bot.lint.dockerfile.analyzer import analyze_dockerfiles
+from bot.model import Review, Section
 from bot.options import ReviewOptions
 from tests.support.gitrepo import GitRepoFactory
 
@@ -59,3 +63,50 @@ def test_an_analyzer_bug_is_a_note_and_the_rest_of_the_review_goes_on(
     compose = next(s for s in result.sections if s.key == "compose")
     assert compose.notes == ("internal error, section incomplete: RuntimeError: boom",)
     assert "DH101" in [f.rule for f in result.findings]
+
+
+def test_the_commit_only_analyzers_run_while_the_images_build(
+    make_repo: GitRepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    linted = threading.Event()
+
+    def images_waiting_for_the_lint(*_: object) -> Section:
+        # a build that takes as long as the Dockerfile lint: with one thread it never sees the lint end
+        assert linted.wait(timeout=30), "the Dockerfile analyzer did not run while the images were built"
+        return Section("image", "Images")
+
+    def dockerfiles_then_signal(*args: object) -> Section:
+        section = analyze_dockerfiles(*args)  # type: ignore[arg-type]
+        linted.set()
+        return section
+
+    stand_ins = {"image": images_waiting_for_the_lint, "dockerfile": dockerfiles_then_signal}
+    analyzers = [(key, title, stand_ins.get(key, fn)) for key, title, fn in pipeline.ANALYZERS]
+    monkeypatch.setattr(pipeline, "ANALYZERS", tuple(analyzers))
+    result = review(make_repo, AFTER)
+    assert [s.key for s in result.sections] == [key for key, _, _ in pipeline.ANALYZERS]  # the report's order stays
+    assert "DH101" in [f.rule for f in result.findings]
+
+
+def test_ctrl_c_during_the_builds_does_not_wait_for_the_lint(
+    make_repo: GitRepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+
+    def interrupted(*_: object) -> Section:
+        raise KeyboardInterrupt
+
+    def slow_lint(*_: object) -> Section:
+        release.wait(timeout=30)
+        return Section("dockerfile", "Dockerfiles")
+
+    stand_ins = {"image": interrupted, "dockerfile": slow_lint}
+    analyzers = [(key, title, stand_ins.get(key, fn)) for key, title, fn in pipeline.ANALYZERS]
+    monkeypatch.setattr(pipeline, "ANALYZERS", tuple(analyzers))
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            review(make_repo, AFTER)
+        assert time.monotonic() - started < 10
+    finally:
+        release.set()
