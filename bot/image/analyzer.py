@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 
 from bot.changes import ChangeSet, HeadTree
 from bot.config import Config
 from bot.diskspace import disk_full_reason, is_disk_full
 from bot.findings import place
 from bot.git import GitError, GitRepo
-from bot.image.buildcache import BuildCache, unsupported_reason
+from bot.image.buildcache import choose_build_cache
 from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget, Repository, discover
-from bot.image.docker import Engine, connect
+from bot.image.docker import connect
 from bot.image.layer_cache import LayerCache, default_cache_dir
 from bot.image.report import image_data, image_tables, total_delta
 from bot.image.result import ImageResult, ImageRuleContext, SideResult
@@ -60,7 +59,7 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
             reason = disk_full_reason("images not built: the commits could not be checked out")
             return _section(notes=[*notes, reason], interrupted=reason)
         return _section(notes=[*notes, f"images not built: cannot check out the commits: {jobs}"])
-    build_cache, cache_note = _build_cache(engine, options.build_cache_dir)
+    build_cache, cache_note = choose_build_cache(engine, options.build_cache_dir)
     notes.extend([cache_note] if cache_note else [])
     cache = LayerCache(default_cache_dir())
     session = BuildSession(engine, config.image, workspace, options.keep_images, cache, build_cache)
@@ -200,22 +199,6 @@ def _result_notes(result: ImageResult) -> list[str]:
     elif base.problem and head.measure is not None:
         notes.append(f"{label}: {base.problem}")
     return notes
-
-
-def _build_cache(engine: Engine, directory: Path | None) -> tuple[BuildCache | None, str]:
-    """BuildKit's cache directory when one is asked for and the builder can use it; else a note why not."""
-    if directory is None:
-        return None, ""
-    if not engine.buildx:
-        return None, f"build cache {directory} not used: the classic builder keeps its cache in the engine"
-    reason = unsupported_reason(engine.docker)
-    if reason:
-        return None, f"build cache {directory} not used: {reason}"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        return None, f"build cache {directory} not used: {error.strerror or error}"
-    return BuildCache(directory), f"BuildKit's cache read from and written to {directory}"
 
 
 def _builder_note(buildx: bool, version: str) -> str:

@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.image.docker import Docker, DockerError
+from bot.image.docker import Docker, DockerError, Engine
 
 SIDES = ("base", "head")
 _EXPORTING_DRIVERS = ("docker-container", "kubernetes", "remote")
@@ -37,6 +37,26 @@ class BuildCache:
         """The `docker buildx build` flags for one side's build."""
         imports = [f"--cache-from=type=local,src={self.directory},tag={tag}" for tag in SIDES]
         return (*imports, f"--cache-to=type=local,dest={self.directory},mode=max,tag={side}")
+
+
+def choose_build_cache(engine: Engine, directory: Path | None) -> tuple[BuildCache | None, str]:
+    """The cache to build with when one is asked for and the builder can use it, and the
+    report's note: that it is used, or why not."""
+    if directory is None:
+        return None, ""
+    not_used = f"build cache {directory} not used"
+    if not engine.buildx:
+        return None, f"{not_used}: the classic builder keeps its cache in the engine"
+    if "," in str(directory) or '"' in str(directory):
+        return None, f"{not_used}: buildx reads cache options as CSV, where a path cannot hold a comma or a quote"
+    reason = unsupported_reason(engine.docker)
+    if reason:
+        return None, f"{not_used}: {reason}"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return None, f"{not_used}: {error.strerror or error}"
+    return BuildCache(directory), f"BuildKit's cache read from and written to {directory}"
 
 
 def unsupported_reason(docker: Docker) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.image.build import BuildRequest, build_command
-from bot.image.buildcache import BuildCache, parse_driver, unsupported_reason
-from bot.image.docker import Docker
+from bot.image.buildcache import BuildCache, choose_build_cache, parse_driver, unsupported_reason
+from bot.image.docker import Docker, Engine
 from tests.image.conftest import image_section, review_repo
 from tests.support.docker import DockerEngine
 from tests.support.gitrepo import GitRepoFactory
@@ -92,6 +92,39 @@ def test_the_docker_driver_exports_only_with_the_containerd_image_store(tmp_path
 def test_an_unreadable_answer_is_a_reason_not_a_crash(tmp_path: Path) -> None:
     assert "does not say which driver" in unsupported_reason(fake_docker(tmp_path, ""))
     assert "cannot export" in unsupported_reason(fake_docker(tmp_path, "docker", "not json"))
+
+
+def test_a_builder_that_can_gets_the_directory_made_and_a_note(tmp_path: Path) -> None:
+    engine = Engine(fake_docker(tmp_path, "docker-container"), "27.5.1", buildx=True)
+    directory = tmp_path / "cache" / "buildkit"
+    cache, note = choose_build_cache(engine, directory)
+    assert cache == BuildCache(directory)
+    assert directory.is_dir()
+    assert note == f"BuildKit's cache read from and written to {directory}"
+    assert choose_build_cache(engine, None) == (None, "")
+
+
+def test_a_builder_that_cannot_builds_without_it_and_the_note_says_why(tmp_path: Path) -> None:
+    engine = Engine(fake_docker(tmp_path, "docker"), "27.5.1", buildx=True)
+    cache, note = choose_build_cache(engine, tmp_path / "buildkit")
+    assert cache is None
+    assert note.startswith(f"build cache {tmp_path / 'buildkit'} not used: the buildx builder's `docker` driver")
+    assert not (tmp_path / "buildkit").exists()
+
+
+def test_a_path_buildx_would_misread_is_refused(tmp_path: Path) -> None:
+    engine = Engine(fake_docker(tmp_path, "docker-container"), "27.5.1", buildx=True)
+    cache, note = choose_build_cache(engine, tmp_path / "a,type=registry")
+    assert cache is None
+    assert "cannot hold a comma or a quote" in note
+
+
+def test_a_directory_that_cannot_be_made_is_a_note(tmp_path: Path) -> None:
+    engine = Engine(fake_docker(tmp_path, "docker-container"), "27.5.1", buildx=True)
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    cache, note = choose_build_cache(engine, tmp_path / "file" / "buildkit")
+    assert cache is None
+    assert note.endswith("not used: Not a directory")
 
 
 @pytest.mark.docker

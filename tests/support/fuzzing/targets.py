@@ -39,6 +39,7 @@ from bot.report.markdown import MARKER, render_markdown
 from bot.report.sarif import render_sarif
 from bot.text import line_count
 from bot.workspace import Workspace
+from tests.support.corpus import find_corpus
 
 
 class InvariantBroken(AssertionError):
@@ -65,24 +66,43 @@ BASE, HEAD = "a" * 40, "b" * 40
 _IGNORE_PROBES = ("a", "a/b", "node_modules/x/y.js", ".git/HEAD", "README.md", "docs/x.rst", "keep/x", "é/ü", "x/..")
 
 
-class EmptyRepo(GitRepo):
-    """Git with nothing in it besides the one changed file: the fuzzed change needs no git process."""
+COMPANIONS = {"uv.lock": "c005/head/pyproject.toml", "pyproject": "c005/head/uv.lock"}
+"""The file a dependency target's rules read beside the fuzzed one (a lock's manifest, a
+manifest's lock), unchanged in the same commits: a real pair of the corpus, whose own seeds
+then mutate into inputs that still name the same project."""
 
-    def __init__(self) -> None:
+
+class MemoryRepo(GitRepo):
+    """Git holding only `files`, at every commit: the fuzzed change needs no git process."""
+
+    def __init__(self, files: dict[str, str] | None = None) -> None:
         super().__init__(Path("/nonexistent-fuzz-repository"))
+        self.blobs = {f"{n:040x}": text.encode() for n, text in enumerate((files or {}).values(), start=1)}
+        self.entries = [TreeEntry("100644", blob, path) for blob, path in zip(self.blobs, files or {}, strict=True)]
 
     def tree(self, commit: str) -> list[TreeEntry]:
-        return []
+        return list(self.entries)
 
     def blob_sizes(self, blobs: Iterable[str]) -> dict[str, int]:
-        return {}
+        return {blob: len(self.blobs[blob]) for blob in blobs if blob in self.blobs}
 
     def read_blobs(self, blobs: Iterable[str]) -> dict[str, bytes]:
+        return {blob: self.blobs[blob] for blob in blobs if blob in self.blobs}
+
+
+def companion_files(fmt: str) -> dict[str, str]:
+    corpus = find_corpus()
+    relative = COMPANIONS.get(fmt)
+    if corpus is None or relative is None or not (corpus / relative).is_file():
         return {}
+    return {Path(relative).name: (corpus / relative).read_text(encoding="utf-8")}
 
 
-def one_file_change(path: str, head: str | None, base: str | None = None) -> ChangeSet:
-    """A ChangeSet in memory: one file added (or modified, with `base`), every line changed."""
+def one_file_change(
+    path: str, head: str | None, base: str | None = None, unchanged: dict[str, str] | None = None
+) -> ChangeSet:
+    """A ChangeSet in memory: one file added (or modified, with `base`), every line changed,
+    beside the `unchanged` files of both commits."""
     kind = classify(path)
     assert kind is not None, path
     changed = ChangedFile(
@@ -93,7 +113,8 @@ def one_file_change(path: str, head: str | None, base: str | None = None) -> Cha
         head_text=head,
         changed_lines=frozenset(range(1, line_count(head or "") + 1)),
     )
-    return ChangeSet(Path("/nonexistent-fuzz-repository"), BASE, HEAD, (changed,), HeadTree(EmptyRepo(), HEAD))
+    tree = HeadTree(MemoryRepo(unchanged), HEAD)
+    return ChangeSet(Path("/nonexistent-fuzz-repository"), BASE, HEAD, (changed,), tree)
 
 
 # -- invariants --------------------------------------------------------------------------------------
@@ -211,11 +232,12 @@ def check_dockerignore(text: str) -> None:
 
 def dependency_target(fmt: str) -> Callable[[str], None]:
     path = DEPENDENCY_PATHS[fmt]
+    unchanged = companion_files(fmt)
 
     def check(text: str, base: str | None = None) -> None:
         parsed = PARSERS[fmt](path, text)
         _check_parsed(text, parsed)
-        changes = one_file_change(path, text, base)
+        changes = one_file_change(path, text, base, unchanged)
         options = ReviewOptions(build=False, scan=False)
         check_section(changes, analyze_dependencies(changes, Config(), options, Workspace()))
 
