@@ -6,6 +6,7 @@ and extras. A lock without the metadata (older uv) is not compared."""
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 
 from packaging.specifiers import SpecifierSet
 
@@ -28,9 +29,17 @@ def stale_requirements(manifest: ParsedFile, lock: ParsedFile) -> list[Mismatch]
     for key in sorted(declared.keys() | recorded.keys()):
         if key[1] == "" and (key not in declared or key not in recorded):
             continue  # dynamic dependencies, or a member the lock has no metadata for
-        empty = RequirementSet(key[0], key[1], None, ())
-        found += _compare(declared.get(key, empty), recorded.get(key, empty), names)
+        wanted = declared.get(key) or RequirementSet(*key, _project_line(declared.values(), key[0]), ())
+        locked = recorded.get(key) or RequirementSet(*key, _project_line(recorded.values(), key[0]), ())
+        found += _compare(wanted, locked, names)
     return found
+
+
+def _project_line(sets: Iterable[RequirementSet], project: str) -> int:
+    """Where a list the file lacks is reported: the project's dependencies, else its first list
+    with a line, else line 1 (a group the manifest dropped with its whole table)."""
+    own = sorted((s.group != "", s.line) for s in sets if s.project == project and s.line is not None)
+    return own[0][1] if own else 1
 
 
 def _compare(wanted: RequirementSet, locked: RequirementSet, names: tuple[str, str]) -> list[Mismatch]:

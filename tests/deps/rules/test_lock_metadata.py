@@ -107,6 +107,22 @@ def test_dev_group_change(make_repo: GitRepoFactory) -> None:
     assert finding.message == "idna (dev group): pyproject.toml asks >=3, uv.lock was locked against >=2" + RUN
 
 
+def test_a_group_dropped_with_its_whole_table_is_on_the_dependencies_line(make_repo: GitRepoFactory) -> None:
+    # found by fuzzing: the dev group's list is gone from pyproject.toml, so it has no line of its own
+    pytest_dev = '{ name = "pytest", specifier = ">=8" }'
+    result = review(
+        make_repo,
+        {
+            "pyproject.toml": pyproject("requests>=2.31", dev=("pytest>=8",)),
+            "uv.lock": uv_lock(REQUESTS, dev=(pytest_dev,)),
+        },
+        {"pyproject.toml": pyproject("requests>=2.31"), "uv.lock": uv_lock(REQUESTS, dev=(pytest_dev,), idna="3.11")},
+    )
+    (finding,) = findings(result, "DH404")
+    assert (finding.path, finding.line) == ("pyproject.toml", 4)
+    assert finding.message.startswith("pytest (dev group): uv.lock was locked against >=8, pyproject.toml no longer")
+
+
 def test_only_the_lock_changed_is_on_the_lock_line(make_repo: GitRepoFactory) -> None:
     manifest = pyproject("requests>=2.32.4")
     result = review(
