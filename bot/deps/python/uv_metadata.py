@@ -49,7 +49,7 @@ def declared_sets(data: dict[str, Any], lines: TomlLines, declared: list[Depende
     dynamic = {str(d) for d in array(data, "project", "dynamic")}
     if project and not dynamic & _DYNAMIC:
         dist = [
-            d if not d.group else _with_extra(d, d.group[9:])
+            d if not d.group else _with_extra(d, d.group.removeprefix("optional:"))
             for d in declared
             if not d.group or d.group.startswith("optional:")
         ]
