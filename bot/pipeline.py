@@ -116,25 +116,27 @@ def _without_ignored(changes: ChangeSet, config: Config) -> tuple[ChangeSet, int
 def _run_analyzers(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> list[Section]:
     """Every analyzer's section, in ANALYZERS order; those BESIDE_THE_BUILDS run in one thread
     of their own, one after the other, while this thread runs the rest."""
-    beside = [entry for entry in ANALYZERS if entry[0] in BESIDE_THE_BUILDS]
+    beside = tuple(entry for entry in ANALYZERS if entry[0] in BESIDE_THE_BUILDS)
+    rest = tuple(entry for entry in ANALYZERS if entry[0] not in BESIDE_THE_BUILDS)
     pool = ThreadPoolExecutor(1, thread_name_prefix="dockhand-lint")
     try:
-        future = pool.submit(
-            lambda: {
-                key: _run_analyzer(key, title, run, changes, config, options, workspace) for key, title, run in beside
-            }
-        )
-        own = {
-            key: _run_analyzer(key, title, run, changes, config, options, workspace)
-            for key, title, run in ANALYZERS
-            if key not in BESIDE_THE_BUILDS
-        }
-        done = future.result()
+        linted = pool.submit(_run_in_turn, beside, changes, config, options, workspace)
+        sections = {**_run_in_turn(rest, changes, config, options, workspace), **linted.result()}
     except BaseException:  # Ctrl-C: do not wait for the linting thread
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return [{**own, **done}[key] for key, _title, _run in ANALYZERS]
+    return [sections[key] for key, _title, _run in ANALYZERS]
+
+
+def _run_in_turn(
+    analyzers: tuple[tuple[str, str, Analyzer], ...],
+    changes: ChangeSet,
+    config: Config,
+    options: ReviewOptions,
+    workspace: Workspace,
+) -> dict[str, Section]:
+    return {key: _run_analyzer(key, title, run, changes, config, options, workspace) for key, title, run in analyzers}
 
 
 def _run_analyzer(
