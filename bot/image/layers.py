@@ -8,11 +8,18 @@ zlib-ng: the same deflate format and level as zlib, 1.5 to 2.5 times faster, and
 zlib's output size on real layers (no two deflate implementations agree to the byte: docker's
 own is Go's compress/gzip). Reading layers out of the engine is `bot.image.save`; keeping what
 was measured, `bot.image.layer_cache`.
+
+The containerd image store (Docker Engine 29's default) keeps each layer as the gzip blob the
+builder wrote, and `docker image save` gives that blob: its size is then exactly what a push
+uploads, and it is measured as it is, not compressed again (`measure_compressed_layer`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import tarfile
+import tempfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -20,6 +27,9 @@ from typing import IO
 from zlib_ng import zlib_ng
 
 CHUNK_BYTES = 1 << 20
+SPOOL_BYTES = 64 << 20
+"""Layer data kept in memory up to this size, then on disk."""
+GZIP_MAGIC = b"\x1f\x8b"
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"
 
@@ -60,6 +70,38 @@ def measure_layer(diff_id: str, layer: IO[bytes]) -> LayerData:
     files = tuple(_entries(layer))
     content = sum(f.size for f in files if f.kind == "f")
     return LayerData(diff_id, total, content, compressed, files)
+
+
+def measure_compressed_layer(blob: IO[bytes], blob_bytes: int) -> LayerData:
+    """A gzip layer blob (a seekable file of `blob_bytes`): the tar inside is hashed for its
+    diff_id and listed; its compressed size is the blob's own."""
+    digest = hashlib.sha256()
+    total = 0
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as tar:
+        for tar_bytes in _gunzipped(blob):
+            digest.update(tar_bytes)
+            tar.write(tar_bytes)
+            total += len(tar_bytes)
+        tar.seek(0)
+        files = tuple(_entries(tar))
+    content = sum(f.size for f in files if f.kind == "f")
+    return LayerData(f"sha256:{digest.hexdigest()}", total, content, blob_bytes, files)
+
+
+def _gunzipped(blob: IO[bytes]) -> Iterator[bytes]:
+    """The data of a gzip stream of one or more members, chunk by chunk."""
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        while chunk := blob.read(CHUNK_BYTES):
+            while chunk:
+                yield inflater.decompress(chunk)
+                chunk = inflater.unused_data if inflater.eof else b""
+                if chunk:
+                    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    except zlib.error as error:
+        raise MeasureError(f"a gzip layer of the saved image does not decompress: {error}") from None
+    if not inflater.eof:
+        raise MeasureError("a gzip layer of the saved image is cut short")
 
 
 def _entries(layer: IO[bytes]) -> Iterator[LayerFile]:

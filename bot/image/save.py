@@ -1,12 +1,18 @@
 """An image's config and measured layers: from the cache, else from one `docker image save`.
 
-`docker image save` streams the image as a tar of layer tars, in the classic layout
-(`<v1 id>/layer.tar`, engines before 25) or the OCI one (`blobs/sha256/<diff_id>`). Only the
-layers not measured before are copied out of the stream: an OCI blob is named by its digest; a
-classic directory is named by a digest of the layer's chain, which the cache maps to a diff_id
-once a save's manifest.json has said so. What is copied out is hashed on the way, so what gets
-measured is exactly the layer the image lists, whatever its name said. An image whose config
-and layers are all in the cache is not saved at all.
+`docker image save` streams the image as a tar of layer tars, in one of three layouts:
+- classic (engines before 25): `<v1 id>/layer.tar`, the config as `<image id>.json`;
+- OCI, from the classic store (engines 25+): `blobs/sha256/<diff_id>`, uncompressed, the
+  config as the blob named by the image ID;
+- OCI, from the containerd image store (Docker Engine 29's default): the layers as the gzip
+  blobs the builder wrote (`blobs/sha256/<digest of the gzip>`), the image ID naming an index
+  or a manifest that leads to the config.
+Only the layers not measured before are copied out of the stream. A blob named by a digest the
+image lists is known by its name; a classic directory, or a gzip blob, by the name the cache
+learned for it from an earlier save (manifest.json, or the gzip's own content). What is copied
+out is hashed on the way (a gzip blob once decompressed), so what gets measured is exactly the
+layer the image lists, whatever its name said. The config is the JSON document whose rootfs
+lists the image's layers. An image whose config and layers are all in the cache is not saved.
 """
 
 from __future__ import annotations
@@ -22,9 +28,18 @@ from typing import IO, Any
 
 from bot.image.docker import Docker, DockerError, last_line
 from bot.image.layer_cache import LayerCache
-from bot.image.layers import CHUNK_BYTES, LayerData, MeasureError, measure_layer
+from bot.image.layers import (
+    CHUNK_BYTES,
+    GZIP_MAGIC,
+    SPOOL_BYTES,
+    LayerData,
+    MeasureError,
+    measure_compressed_layer,
+    measure_layer,
+)
 
-SPOOL_BYTES = 64 << 20
+DOCUMENT_BYTES = 4 << 20
+"""Blobs up to this size that start like JSON are read as documents (configs, manifests, indexes)."""
 SAVE_TIMEOUT_SECONDS = 900
 MANIFEST = "manifest.json"
 _LEGACY_LAYER = "/layer.tar"
@@ -56,9 +71,11 @@ class _Stream:
     """What one pass over a `docker image save` stream gave."""
 
     documents: dict[str, Any] = field(default_factory=dict)
-    """The image config and manifest.json, by member name."""
+    """The JSON members by name: manifest.json, configs, OCI manifests and indexes."""
     measured: dict[str, LayerData] = field(default_factory=dict)
     layers_read: int = 0
+    gzip_blobs: dict[str, str] = field(default_factory=dict)
+    """The gzip blobs decompressed: blob name (its digest's hex) -> the diff_id of the tar inside."""
 
 
 def read_image(docker: Docker, image_id: str, diff_ids: list[str], cache: LayerCache | None) -> SavedImage:
@@ -67,52 +84,71 @@ def read_image(docker: Docker, image_id: str, diff_ids: list[str], cache: LayerC
     known = {d: layer for d in dict.fromkeys(diff_ids) if cache and (layer := cache.layer(d)) is not None}
     work = ReadWork()
     if config is None or len(known) < len(set(diff_ids)):
-        stream = _read_save(docker, image_id, set(diff_ids) - set(known), cache)
-        config = config or _saved_config(stream, image_id)
+        stream = _read_save(docker, image_id, diff_ids, set(diff_ids) - set(known), cache)
+        config_name, saved = saved_config(stream.documents, image_id, diff_ids)
+        config = config or saved
         known.update(stream.measured)
         work = ReadWork(True, stream.layers_read, len(stream.measured))
         if cache:
-            _remember(cache, image_id, config, diff_ids, stream)
+            _remember(cache, image_id, config, (config_name, diff_ids), stream)
     missing = [d for d in diff_ids if d not in known]
     if missing:
         raise MeasureError(f"docker save of {image_id[:19]} did not contain layer {missing[0][:19]}")
     return SavedImage(config, tuple(known[d] for d in diff_ids), work)
 
 
-def _remember(cache: LayerCache, image_id: str, config: dict[str, Any], diff_ids: list[str], stream: _Stream) -> None:
+def _remember(
+    cache: LayerCache, image_id: str, config: dict[str, Any], listed: tuple[str, list[str]], stream: _Stream
+) -> None:
     cache.store_config(image_id, config)
     for layer in stream.measured.values():
         cache.store_layer(layer)
-    for directory, diff_id in legacy_layer_names(stream.documents.get(MANIFEST), image_id, diff_ids).items():
-        cache.store_saved_layer(directory, diff_id)
+    config_name, diff_ids = listed
+    names = saved_layer_names(stream.documents.get(MANIFEST), config_name, diff_ids) | stream.gzip_blobs
+    for name, diff_id in names.items():
+        cache.store_saved_layer(name, diff_id)
 
 
-def _read_save(docker: Docker, image_id: str, wanted: set[str], cache: LayerCache | None) -> _Stream:
-    """One pass: the config, the manifest, and the `wanted` layers measured (in threads, while
-    the rest of the stream arrives)."""
+def _read_save(
+    docker: Docker, image_id: str, diff_ids: list[str], wanted: set[str], cache: LayerCache | None
+) -> _Stream:
+    """One pass: the documents, and the `wanted` layers measured (in threads, while the rest of
+    the stream arrives)."""
     process = docker.popen(["image", "save", image_id])
     assert process.stdout is not None
     stream = _Stream()
-    documents = {*_config_names(image_id), MANIFEST}
+    listed = set(diff_ids)
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
             pending: dict[str, Future[LayerData]] = {}
+            gzipped: dict[str, Future[LayerData]] = {}
             with tarfile.open(fileobj=process.stdout, mode="r|", bufsize=CHUNK_BYTES) as archive:
                 for member in archive:
                     name = member.name.removeprefix("./")
                     handle = archive.extractfile(member) if member.isfile() else None
                     if handle is None:
                         continue
-                    if name in documents:
-                        stream.documents[name] = json.loads(handle.read())
-                    elif _is_layer(name) and _worth_reading(_named_digest(name, cache), wanted, pending):
+                    if name == MANIFEST or name in _config_names(image_id):
+                        stream.documents[name] = _json(handle.read())
+                    elif _is_layer(name) and _worth_reading(_named_digest(name, listed, cache), wanted, pending):
                         spool, digest = _spool(handle)
-                        stream.layers_read += 1
-                        if digest in wanted and digest not in pending:
+                        if (document := _document(name, spool, member.size)) is not None:
+                            stream.documents[name] = document
+                        elif _is_gzip(spool):
+                            stream.layers_read += 1
+                            gzipped[_blob_name(name)] = pool.submit(_measure_gzip_spooled, spool, member.size)
+                        elif digest in wanted and digest not in pending:
+                            stream.layers_read += 1
                             pending[digest] = pool.submit(_measure_spooled, digest, spool)
                         else:
+                            stream.layers_read += 1
                             spool.close()
             stream.measured = {digest: future.result() for digest, future in pending.items()}
+            for blob, future in gzipped.items():
+                layer = future.result()
+                stream.gzip_blobs[blob] = layer.diff_id
+                if layer.diff_id in wanted:
+                    stream.measured.setdefault(layer.diff_id, layer)
     except (tarfile.TarError, OSError, ValueError) as error:
         process.kill()
         raise MeasureError(f"cannot read `docker image save` output: {error}") from None
@@ -126,11 +162,17 @@ def _config_names(image_id: str) -> tuple[str, str]:
     return f"{digest}.json", f"{_OCI_BLOB}{digest}"
 
 
-def _saved_config(stream: _Stream, image_id: str) -> dict[str, Any]:
+def saved_config(documents: dict[str, Any], image_id: str, diff_ids: list[str]) -> tuple[str, dict[str, Any]]:
+    """The image's config and its member name: the one its ID names (classic store), else the
+    document whose rootfs lists exactly the image's layers (behind the containerd store's index)."""
     for name in _config_names(image_id):
-        config = stream.documents.get(name)
-        if isinstance(config, dict):
-            return config
+        config = documents.get(name)
+        if isinstance(config, dict) and "rootfs" in config:
+            return name, config
+    for name, document in documents.items():
+        rootfs = document.get("rootfs") if isinstance(document, dict) else None
+        if isinstance(rootfs, dict) and rootfs.get("diff_ids") == diff_ids:
+            return name, document
     raise MeasureError(f"docker image save of {image_id[:19]} had no image config")
 
 
@@ -138,37 +180,70 @@ def _is_layer(name: str) -> bool:
     return name.endswith(_LEGACY_LAYER) or name.startswith(_OCI_BLOB)
 
 
-def _named_digest(name: str, cache: LayerCache | None) -> str | None:
-    """The diff_id a member's name says it holds, when the name says so."""
+def _blob_name(name: str) -> str:
+    return name.removeprefix(_OCI_BLOB)
+
+
+def _named_digest(name: str, listed: set[str], cache: LayerCache | None) -> str | None:
+    """The diff_id a member's name says it holds, when the name or the cache says so."""
     if name.startswith(_OCI_BLOB):
-        return f"sha256:{name.removeprefix(_OCI_BLOB)}"
+        digest = f"sha256:{_blob_name(name)}"
+        if digest in listed:
+            return digest
+        return cache.saved_layer(_blob_name(name)) if cache and _blob_name(name).isalnum() else None
     directory = name.removesuffix(_LEGACY_LAYER)
     return cache.saved_layer(directory) if cache and directory.isalnum() else None
 
 
 def _worth_reading(named: str | None, wanted: set[str], pending: dict[str, Future[LayerData]]) -> bool:
-    """Unnamed layers must be read to know what they are; named ones only when still wanted."""
+    """Unnamed members must be read to know what they are; named ones only when still wanted."""
     return named is None or (named in wanted and named not in pending)
 
 
-def legacy_layer_names(manifest: Any, image_id: str, diff_ids: list[str]) -> dict[str, str]:
-    """Classic save layout: each layer directory's name -> the diff_id it holds, from the image's
-    entry in manifest.json (its `Layers` are in RootFS order)."""
+def _document(name: str, spool: IO[bytes], size: int) -> dict[str, Any] | None:
+    """A small OCI blob that is a JSON object (a config, a manifest, an index); else None."""
+    if not name.startswith(_OCI_BLOB) or size > DOCUMENT_BYTES or spool.read(1) != b"{":
+        spool.seek(0)
+        return None
+    spool.seek(0)
+    try:
+        document = json.loads(spool.read())
+    except ValueError:
+        document = None
+    spool.seek(0)
+    return document if isinstance(document, dict) else None
+
+
+def _is_gzip(spool: IO[bytes]) -> bool:
+    magic = spool.read(len(GZIP_MAGIC))
+    spool.seek(0)
+    return magic == GZIP_MAGIC
+
+
+def _json(data: bytes) -> Any:
+    return json.loads(data)
+
+
+def saved_layer_names(manifest: Any, config_name: str, diff_ids: list[str]) -> dict[str, str]:
+    """Each layer name the save used that is not the layer's diff_id (a classic directory, a gzip
+    blob) -> that diff_id, from the image's entry in manifest.json (its `Layers` are in RootFS
+    order; the entry is the one whose `Config` is the config's member)."""
     if not isinstance(manifest, list):
         return {}
-    config_names = _config_names(image_id)
     for entry in manifest:
-        if not isinstance(entry, dict) or entry.get("Config") not in config_names:
+        if not isinstance(entry, dict) or entry.get("Config") != config_name:
             continue
         layers = entry.get("Layers")
         if not isinstance(layers, list) or len(layers) != len(diff_ids):
             return {}
-        return {
-            str(path).removesuffix(_LEGACY_LAYER): diff_id
-            for path, diff_id in zip(layers, diff_ids, strict=True)
-            if str(path).endswith(_LEGACY_LAYER) and str(path).removesuffix(_LEGACY_LAYER).isalnum()
-        }
+        names = {_short_name(str(path)): diff_id for path, diff_id in zip(layers, diff_ids, strict=True)}
+        return {name: diff_id for name, diff_id in names.items() if name.isalnum() and f"sha256:{name}" != diff_id}
     return {}
+
+
+def _short_name(path: str) -> str:
+    """`<v1 id>/layer.tar` -> the v1 id; `blobs/sha256/<hex>` -> the hex."""
+    return path.removesuffix(_LEGACY_LAYER) if path.endswith(_LEGACY_LAYER) else path.removeprefix(_OCI_BLOB)
 
 
 def _finish(process: Any) -> None:
@@ -198,3 +273,8 @@ def _spool(handle: IO[bytes]) -> tuple[IO[bytes], str]:
 def _measure_spooled(diff_id: str, spool: IO[bytes]) -> LayerData:
     with spool:
         return measure_layer(diff_id, spool)
+
+
+def _measure_gzip_spooled(spool: IO[bytes], size: int) -> LayerData:
+    with spool:
+        return measure_compressed_layer(spool, size)

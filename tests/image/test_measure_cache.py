@@ -16,7 +16,7 @@ import pytest
 from bot.image.docker import find_docker
 from bot.image.layer_cache import LayerCache
 from bot.image.measure import inspect_image
-from bot.image.save import legacy_layer_names, read_image
+from bot.image.save import read_image, saved_layer_names
 from tests.image.conftest import image_section, review_repo
 from tests.support.docker import DockerEngine
 from tests.support.gitrepo import GitRepoFactory
@@ -98,19 +98,24 @@ def test_read_image_from_the_cache_gives_what_the_save_gave(
     assert uncached.layers == first.layers
 
 
-def test_legacy_layer_names_come_from_the_image_entry_of_the_manifest() -> None:
+def test_saved_layer_names_come_from_the_image_entry_of_the_manifest() -> None:
     manifest = [
         {"Config": "ffff.json", "Layers": ["0000/layer.tar"]},
         {"Config": "abcd.json", "RepoTags": None, "Layers": ["1111/layer.tar", "2222/layer.tar"]},
     ]
-    assert legacy_layer_names(manifest, "sha256:abcd", ["sha256:l1", "sha256:l2"]) == {
+    assert saved_layer_names(manifest, "abcd.json", ["sha256:l1", "sha256:l2"]) == {
         "1111": "sha256:l1",
         "2222": "sha256:l2",
     }
-    assert legacy_layer_names(manifest, "sha256:abcd", ["sha256:l1"]) == {}  # not the image inspect saw
+    assert saved_layer_names(manifest, "abcd.json", ["sha256:l1"]) == {}  # not the image inspect saw
     oci = [{"Config": "blobs/sha256/abcd", "Layers": ["blobs/sha256/l1"]}]
-    assert legacy_layer_names(oci, "sha256:abcd", ["sha256:l1"]) == {}  # OCI names are digests already
-    assert legacy_layer_names({"not": "a list"}, "sha256:abcd", []) == {}
+    assert saved_layer_names(oci, "blobs/sha256/abcd", ["sha256:l1"]) == {}  # named by their digests already
+    gzipped = [{"Config": "blobs/sha256/c0", "Layers": ["blobs/sha256/9a", "blobs/sha256/9b"]}]
+    assert saved_layer_names(gzipped, "blobs/sha256/c0", ["sha256:l1", "sha256:l2"]) == {
+        "9a": "sha256:l1",
+        "9b": "sha256:l2",
+    }
+    assert saved_layer_names({"not": "a list"}, "abcd.json", []) == {}
 
 
 def test_cache_names_from_a_tar_stream_never_become_paths(tmp_path: Path) -> None:
