@@ -38,6 +38,10 @@ from bot.image.layers import (
     measure_layer,
 )
 
+CONTAINERD_MISSING_LAYERS = (
+    " (a known bug of the containerd image store: a save leaves out layers the store holds for another"
+    " image, moby/moby#49473)"
+)
 DOCUMENT_BYTES = 4 << 20
 """Blobs up to this size that start like JSON are read as documents (configs, manifests, indexes)."""
 SAVE_TIMEOUT_SECONDS = 900
@@ -83,17 +87,20 @@ def read_image(docker: Docker, image_id: str, diff_ids: list[str], cache: LayerC
     config = cache.config(image_id) if cache else None
     known = {d: layer for d in dict.fromkeys(diff_ids) if cache and (layer := cache.layer(d)) is not None}
     work = ReadWork()
+    containerd = False
     if config is None or len(known) < len(set(diff_ids)):
         stream = _read_save(docker, image_id, diff_ids, set(diff_ids) - set(known), cache)
         config_name, saved = saved_config(stream.documents, image_id, diff_ids)
         config = config or saved
         known.update(stream.measured)
         work = ReadWork(True, stream.layers_read, len(stream.measured))
+        containerd = config_name not in _config_names(image_id)
         if cache:
             _remember(cache, image_id, config, (config_name, diff_ids), stream)
     missing = [d for d in diff_ids if d not in known]
     if missing:
-        raise MeasureError(f"docker save of {image_id[:19]} did not contain layer {missing[0][:19]}")
+        why = CONTAINERD_MISSING_LAYERS if containerd else ""
+        raise MeasureError(f"docker save of {image_id[:19]} did not contain layer {missing[0][:19]}{why}")
     return SavedImage(config, tuple(known[d] for d in diff_ids), work)
 
 
