@@ -123,45 +123,67 @@ def _read_save(
     the stream arrives)."""
     process = docker.popen(["image", "save", image_id])
     assert process.stdout is not None
-    stream = _Stream()
-    listed = set(diff_ids)
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-            pending: dict[str, Future[LayerData]] = {}
-            gzipped: dict[str, Future[LayerData]] = {}
+            reader = _SaveReader(image_id, set(diff_ids), wanted, cache, pool)
             with tarfile.open(fileobj=process.stdout, mode="r|", bufsize=CHUNK_BYTES) as archive:
                 for member in archive:
-                    name = member.name.removeprefix("./")
                     handle = archive.extractfile(member) if member.isfile() else None
-                    if handle is None:
-                        continue
-                    if name == MANIFEST or name in _config_names(image_id):
-                        stream.documents[name] = _json(handle.read())
-                    elif _is_layer(name) and _worth_reading(_named_digest(name, listed, cache), wanted, pending):
-                        spool, digest = _spool(handle)
-                        if (document := _document(name, spool, member.size)) is not None:
-                            stream.documents[name] = document
-                        elif _is_gzip(spool):
-                            stream.layers_read += 1
-                            gzipped[_blob_name(name)] = pool.submit(_measure_gzip_spooled, spool, member.size)
-                        elif digest in wanted and digest not in pending:
-                            stream.layers_read += 1
-                            pending[digest] = pool.submit(_measure_spooled, digest, spool)
-                        else:
-                            stream.layers_read += 1
-                            spool.close()
-            stream.measured = {digest: future.result() for digest, future in pending.items()}
-            for blob, future in gzipped.items():
-                layer = future.result()
-                stream.gzip_blobs[blob] = layer.diff_id
-                if layer.diff_id in wanted:
-                    stream.measured.setdefault(layer.diff_id, layer)
+                    if handle is not None:
+                        reader.take(member.name.removeprefix("./"), member.size, handle)
+            return reader.finished()
     except (tarfile.TarError, OSError, ValueError) as error:
         process.kill()
         raise MeasureError(f"cannot read `docker image save` output: {error}") from None
     finally:
         _finish(process)
-    return stream
+
+
+@dataclass
+class _SaveReader:
+    """Sorts the members of one save as they stream past: documents kept, known layers skipped,
+    the others copied out and measured in `pool`."""
+
+    image_id: str
+    listed: set[str]
+    """The image's diff_ids."""
+    wanted: set[str]
+    """The diff_ids to measure (not in the cache)."""
+    cache: LayerCache | None
+    pool: ThreadPoolExecutor
+    stream: _Stream = field(default_factory=_Stream)
+    pending: dict[str, Future[LayerData]] = field(default_factory=dict)
+    """Uncompressed layers being measured, by diff_id."""
+    gzipped: dict[str, Future[LayerData]] = field(default_factory=dict)
+    """Gzip blobs being decompressed and measured, by blob name."""
+
+    def take(self, name: str, size: int, handle: IO[bytes]) -> None:
+        if name == MANIFEST or name in _config_names(self.image_id):
+            self.stream.documents[name] = _json(handle.read())
+            return
+        if not _is_layer(name) or not _worth_reading(_named_digest(name, self.listed, self.cache), self):
+            return
+        spool, digest = _spool(handle)
+        if (document := _document(name, spool, size)) is not None:
+            self.stream.documents[name] = document
+            return
+        self.stream.layers_read += 1
+        if _is_gzip(spool):
+            self.gzipped[_blob_name(name)] = self.pool.submit(_measure_gzip_spooled, spool, size)
+        elif digest in self.wanted and digest not in self.pending:
+            self.pending[digest] = self.pool.submit(_measure_spooled, digest, spool)
+        else:
+            spool.close()
+
+    def finished(self) -> _Stream:
+        """Once the stream has ended: every measurement, waited for."""
+        self.stream.measured = {digest: future.result() for digest, future in self.pending.items()}
+        for blob, future in self.gzipped.items():
+            layer = future.result()
+            self.stream.gzip_blobs[blob] = layer.diff_id
+            if layer.diff_id in self.wanted:
+                self.stream.measured.setdefault(layer.diff_id, layer)
+        return self.stream
 
 
 def _config_names(image_id: str) -> tuple[str, str]:
@@ -202,9 +224,9 @@ def _named_digest(name: str, listed: set[str], cache: LayerCache | None) -> str 
     return cache.saved_layer(directory) if cache and directory.isalnum() else None
 
 
-def _worth_reading(named: str | None, wanted: set[str], pending: dict[str, Future[LayerData]]) -> bool:
+def _worth_reading(named: str | None, reader: _SaveReader) -> bool:
     """Unnamed members must be read to know what they are; named ones only when still wanted."""
-    return named is None or (named in wanted and named not in pending)
+    return named is None or (named in reader.wanted and named not in reader.pending)
 
 
 def _document(name: str, spool: IO[bytes], size: int) -> dict[str, Any] | None:
