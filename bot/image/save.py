@@ -237,7 +237,7 @@ def _document(name: str, spool: IO[bytes], size: int) -> dict[str, Any] | None:
     spool.seek(0)
     try:
         document = json.loads(spool.read())
-    except ValueError:
+    except (ValueError, RecursionError):  # a layer tar whose first file name starts like JSON
         document = None
     spool.seek(0)
     return document if isinstance(document, dict) else None
