@@ -163,3 +163,14 @@ def test_the_classic_stores_oci_layout_names_layers_by_diff_id(tmp_path: Path) -
     assert [layer.tar_bytes for layer in saved.layers] == [len(BASE), len(APP)]
     assert saved.layers[1].gzip_bytes < len(APP)  # compressed here, as a push would
     assert saved.config["rootfs"]["diff_ids"] == image.diff_ids
+
+
+def test_a_layer_whose_first_file_name_looks_like_json_is_still_a_layer(tmp_path: Path) -> None:
+    tricky = tar_of({'{"rootfs": {"diff_ids": []}}': b"x", "[" * 90: b"y"})
+    image = ContainerdSave([tricky])
+    image.gzips = image.tars  # the classic store's OCI layout: the blob is the tar itself
+    image.image_id = sha256(image.config)
+    docker, _log = saving_docker(tmp_path, image)
+    saved = read_image(docker, image.image_id, image.diff_ids, None)
+    assert [layer.diff_id for layer in saved.layers] == image.diff_ids
+    assert len(saved.layers[0].files) == 2
