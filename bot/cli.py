@@ -4,36 +4,37 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.catalog import ALL_RULES, rule_codes
 from bot.changes import ChangeSet, HeadTree, ResolvedRange, build_changeset, resolve_range
 from bot.config import Config, ConfigError, load_config
-from bot.docs import rules_markdown
 from bot.git import GitError, GitRepo
 from bot.history import complete_shallow, has_remote
 from bot.image.plan import MAX_MATRIX_JOBS, matrix, parse_only, plan_images
 from bot.model import Review, Severity, Verdict
 from bot.options import ReviewOptions
 from bot.pipeline import run_review
-from bot.report.html import render_html
-from bot.report.json_report import render_json
-from bot.report.markdown import render_markdown
-from bot.report.merge import merge_files
-from bot.report.sarif import render_sarif
 
 EXIT_PASS, EXIT_POLICY, EXIT_ERROR = 0, 1, 2
 REMOTE = "origin"
-RENDERERS = {"markdown": render_markdown, "json": render_json, "sarif": render_sarif, "html": render_html}
+RENDERERS = {
+    "markdown": ("bot.report.markdown", "render_markdown"),
+    "json": ("bot.report.json_report", "render_json"),
+    "sarif": ("bot.report.sarif", "render_sarif"),
+    "html": ("bot.report.html", "render_html"),
+}
+"""Each format's renderer, imported when a report is written: `dockhand review` loads only what
+its builds need before starting them (the rule modules load in the analyzers' own threads)."""
 
 
 class UsageError(Exception):
@@ -205,7 +206,7 @@ def _review(args: argparse.Namespace) -> int:
         ),
         fetch=not args.no_fetch,
     )
-    _write(RENDERERS[args.format](review), args.output)
+    _write(render(args.format, review), args.output)
     return exit_code(review)
 
 
@@ -256,7 +257,7 @@ def open_change(
         commits = _resolve(repo, base, head, fetch)
         config_commit = repo.resolve_commit(config_from) if config_from else commits.head
         config_tree = HeadTree(repo, config_commit)
-        config = load_config(config_tree, config_path, rule_codes())
+        config = load_config(config_tree, config_path, _rule_codes)
         yield build_changeset(repo, commits, config.max_file_bytes, config_tree), config
     finally:
         repo.close()
@@ -282,12 +283,14 @@ def _merge(args: argparse.Namespace) -> int:
         inputs |= {"INPUT_MATRIX": args.matrix} if args.matrix else {}
         inputs |= {"INPUT_PR-NUMBER": str(args.pr)} if args.pr else {}
         return run_action({**os.environ, **inputs})
+    from bot.report.merge import merge_files
+
     review, problems = merge_files(args.reviews, matrix_json=args.matrix or "")
     for problem in problems:
         print(f"dockhand: {problem}", file=sys.stderr)
     if review is None:
         raise UsageError("nothing to merge")
-    _write(RENDERERS[args.format](review), args.output)
+    _write(render(args.format, review), args.output)
     code = exit_code(review)
     return EXIT_ERROR if problems else code
 
@@ -330,7 +333,7 @@ def _demo(args: argparse.Namespace) -> int:
     try:
         options = ReviewOptions(build=not args.no_build, scan=not args.no_scan, **_scan_options(args))
         review = review_repository(root, BASE_BRANCH, HEAD_BRANCH, None, options)
-        _write(RENDERERS[args.format](review), args.output)
+        _write(render(args.format, review), args.output)
     finally:
         if args.keep:
             print(f"dockhand: the demo repository is kept at {root}", file=sys.stderr)
@@ -352,6 +355,9 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
+    from bot.catalog import ALL_RULES
+    from bot.docs import rules_markdown
+
     if args.docs:
         sys.stdout.write(rules_markdown())
         return EXIT_PASS
@@ -359,6 +365,19 @@ def _rules(args: argparse.Namespace) -> int:
     for rule in ALL_RULES:
         print(f"{rule.id}  {rule.severity.label:<8}  {rule.name:<{width}}  {rule.summary}")
     return EXIT_PASS
+
+
+def render(report_format: str, review: Review) -> str:
+    module, function = RENDERERS[report_format]
+    renderer: Callable[[Review], str] = getattr(importlib.import_module(module), function)
+    return renderer(review)
+
+
+def _rule_codes() -> dict[str, str]:
+    """Every rule id and alias the config file may name (loads every rule module)."""
+    from bot.catalog import rule_codes
+
+    return rule_codes()
 
 
 def _write(content: str, output: Path | None) -> None:

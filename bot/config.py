@@ -32,6 +32,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -109,21 +110,22 @@ class Config:
         return any(glob_matches(pattern, path) for pattern in self.ignore_paths)
 
 
-def load_config(tree: HeadTree, explicit: Path | None, known_rules: dict[str, str]) -> Config:
+def load_config(tree: HeadTree, explicit: Path | None, known_rules: Callable[[], dict[str, str]]) -> Config:
     """`explicit` (a file on disk), else the first of CONFIG_PATHS in the head commit, else defaults;
-    on top of what the head commit's `.hadolint.yaml` says."""
+    on top of what the head commit's `.hadolint.yaml` says. `known_rules` (see parse_config) is
+    asked only when there is a file to read."""
     hadolint = next(((path, text) for path in HADOLINT_PATHS if (text := tree.read(path)) is not None), None)
-    fallback = parse_hadolint_config(hadolint[1], hadolint[0], known_rules) if hadolint else Config()
+    fallback = parse_hadolint_config(hadolint[1], hadolint[0], known_rules()) if hadolint else Config()
     if explicit is not None:
         try:
             text = explicit.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError([ConfigProblem(str(explicit), 1, f"cannot read the config file: {error}")]) from None
-        return parse_config(text, str(explicit), known_rules, fallback)
+        return parse_config(text, str(explicit), known_rules(), fallback)
     for path in CONFIG_PATHS:
         found = tree.read(path)
         if found is not None:
-            return parse_config(found, path, known_rules, fallback)
+            return parse_config(found, path, known_rules(), fallback)
     return fallback
 
 

@@ -29,7 +29,7 @@ trustedRegistries:
 
 def load(make_repo: GitRepoFactory, files: dict[str, str], explicit: Path | None = None):  # type: ignore[no-untyped-def]
     repo = make_repo(base={"README.md": "x\n"}, head={"README.md": "x\n", **files})
-    return load_config(head_tree(repo), explicit, rule_codes())
+    return load_config(head_tree(repo), explicit, rule_codes)
 
 
 def test_hadolint_settings_are_taken_over(make_repo: GitRepoFactory) -> None:

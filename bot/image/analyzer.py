@@ -63,6 +63,7 @@ def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, w
     notes.extend([cache_note] if cache_note else [])
     cache = LayerCache(default_cache_dir())
     session = BuildSession(engine, config.image, workspace, options.keep_images, cache, build_cache)
+    workspace.builds_started.set()
     outcomes = session.run_all(jobs)
     checkouts = {id(job.checkout): job.checkout for job in jobs}.values()
     notes.extend(note for checkout in checkouts if (note := checkout.note()) is not None)

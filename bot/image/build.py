@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from bot.image.history import display_text, short_text
 from bot.parsing.dockerfile import Dockerfile, Instruction
 
 LOG_TAIL_LINES = 25
-_CLASSIC_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
+CLASSIC_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
 _CLASSIC_PARSE_ERROR = re.compile(r"(?:line|Line) (\d+)")
 _BUILDKIT_LOCATION = re.compile(r"^(?:\S*/)?[^/\s:]+:(\d+)\s*$")
 _BUILDKIT_STEP = re.compile(r"^#\d+ \[(?:[^\]]*? )?\d+/\d+\] (.*)$")
@@ -136,8 +136,11 @@ def run_build(
     *,
     buildx: bool,
     running: RunningBuilds | None = None,
+    on_line: Callable[[str], None] | None = None,
 ) -> BuildOutcome:
-    """Build; on failure, find the instruction that failed in the builder's output."""
+    """Build; on failure, find the instruction that failed in the builder's output.
+
+    `on_line` sees each line of that output as it arrives (see bot/image/early_read.py)."""
     started = time.monotonic()
     running = running or RunningBuilds()
     with tempfile.TemporaryDirectory(prefix="dockhand-build-") as scratch:
@@ -152,26 +155,59 @@ def run_build(
             failure = BuildFailure(None, None, "", f"cannot run docker: {error.strerror}", ())
             return BuildOutcome(None, time.monotonic() - started, failure)
         running.add(process)
+        deadline = _Deadline(process, request.timeout)
         try:
-            output, _ = process.communicate(timeout=request.timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-            log = _text(output)
-            failure = locate_failure(log, dockerfile, buildx=buildx)
-            reason = f"the build did not finish within {request.timeout:.0f}s"
-            return BuildOutcome(None, time.monotonic() - started, _timed_out(failure, reason), _leftover(log, buildx))
+            log = _text(_read_output(process, on_line))
+            process.wait()
         finally:
+            deadline.cancel()
             if process.poll() is None:
                 process.kill()
                 process.wait()
             running.discard(process)
         seconds = time.monotonic() - started
-        log = _text(output)
+        if deadline.passed:
+            failure = locate_failure(log, dockerfile, buildx=buildx)
+            reason = f"the build did not finish within {request.timeout:.0f}s"
+            return BuildOutcome(None, seconds, _timed_out(failure, reason), _leftover(log, buildx))
         image_id = iidfile.read_text().strip() if iidfile.exists() else ""
         if process.returncode == 0 and image_id:
             return BuildOutcome(image_id, seconds)
         return BuildOutcome(None, seconds, locate_failure(log, dockerfile, buildx=buildx), _leftover(log, buildx))
+
+
+class _Deadline:
+    """Kills a build that runs longer than its timeout; `passed` says whether it had to."""
+
+    def __init__(self, process: subprocess.Popen[bytes], seconds: float) -> None:
+        self._passed = threading.Event()
+        self._timer = threading.Timer(seconds, self._kill, (process,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _kill(self, process: subprocess.Popen[bytes]) -> None:
+        self._passed.set()
+        with contextlib.suppress(OSError):
+            process.kill()
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    @property
+    def passed(self) -> bool:
+        return self._passed.is_set()
+
+
+def _read_output(process: subprocess.Popen[bytes], on_line: Callable[[str], None] | None) -> bytes:
+    """Everything the build printed, read as it comes (until the builder closes its output)."""
+    assert process.stdout is not None
+    if on_line is None:
+        return process.stdout.read()
+    chunks: list[bytes] = []
+    for raw in process.stdout:
+        chunks.append(raw)
+        on_line(_text(raw).rstrip("\r\n"))
+    return b"".join(chunks)
 
 
 def _text(data: bytes | str | None) -> str:
@@ -213,7 +249,7 @@ def _classic_location(lines: list[str], dockerfile: Dockerfile) -> tuple[int | N
     every instruction of the file in order (global ARGs and the stages before --target too)."""
     step: tuple[int, str] | None = None
     for line in lines:
-        match = _CLASSIC_STEP.match(line.strip())
+        match = CLASSIC_STEP.match(line.strip())
         if match:
             step = (int(match.group(1)), match.group(3))
     if step is None:

@@ -14,6 +14,7 @@ from it before anything builds there, and the review says which.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import threading
@@ -39,6 +40,7 @@ class Checkout:
     _users: int = 0
     _parent: Path | None = None
     _removed: bool = False
+    _error: GitError | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     cut_links: list[str] = field(default_factory=list)
     """Repository paths of links to outside the repository, removed from the checkout."""
@@ -48,9 +50,16 @@ class Checkout:
         with self._lock:
             self._users += 1
 
+    def prepare(self) -> None:
+        """Make it now, ahead of the build that needs it (which gets any error then)."""
+        with contextlib.suppress(GitError, OSError):
+            self.path()
+
     def path(self) -> Path:
-        """The checkout's directory (GitError when it cannot be made)."""
+        """The checkout's directory (GitError when it cannot be made, every time it is asked)."""
         with self._lock:
+            if self._error is not None:
+                raise self._error
             if self._parent is None:
                 self._parent = Path(tempfile.mkdtemp(prefix=WORKTREE_PREFIX))
                 self.workspace.on_close(self.remove)
@@ -58,7 +67,8 @@ class Checkout:
                 add = ["-c", "advice.detachedHead=false", "worktree", "add", "--detach", "--force"]
                 try:
                     self.repo.run([*add, str(self._parent / "tree"), self.commit])
-                except GitError:
+                except GitError as error:
+                    self._error = error
                     self._remove()
                     raise
                 self.cut_links = cut_links_leaving(self.repo, self.commit, self._parent / "tree")

@@ -10,7 +10,7 @@ from bot.image.docker import Docker
 from bot.image.history import Step, map_steps
 from bot.image.layer_cache import LayerCache
 from bot.image.layers import LayerData, MeasureError
-from bot.image.save import ReadWork, read_image
+from bot.image.save import AncestorImage, ReadWork, read_image
 from bot.image.waste import Waste, analyze_waste
 from bot.parsing.dockerfile import Dockerfile
 from bot.workspace import ImageConfig
@@ -34,11 +34,17 @@ class ImageMeasure:
 
 
 def measure_image(
-    docker: Docker, image_id: str, dockerfile: Dockerfile, target: str | None, cache: LayerCache | None
+    docker: Docker,
+    image_id: str,
+    dockerfile: Dockerfile,
+    target: str | None,
+    cache: LayerCache | None,
+    ancestor: AncestorImage | None = None,
 ) -> ImageMeasure:
+    """`ancestor`: the build's last layer-making step image, when it was read early."""
     inspected = inspect_image(docker, image_id)
     diff_ids = [str(d) for d in (inspected.get("RootFS") or {}).get("Layers") or []]
-    saved = read_image(docker, image_id, diff_ids, cache)
+    saved = read_image(docker, image_id, diff_ids, cache, ancestor)
     steps = map_steps(saved.config, saved.layers, dockerfile, target)
     platform = "/".join(p for p in (inspected.get("Os"), inspected.get("Architecture"), inspected.get("Variant")) if p)
     return ImageMeasure(

@@ -16,6 +16,7 @@ their untagged parents, and a failed classic build's leftover step images go too
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import threading
 from collections.abc import Callable
@@ -29,10 +30,12 @@ from bot.image.buildcache import BuildCache
 from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget
 from bot.image.docker import Docker, DockerError, Engine, engine_gone
+from bot.image.early_read import StepWatcher, last_layer_step
 from bot.image.layer_cache import LayerCache
 from bot.image.layers import MeasureError
-from bot.image.measure import measure_image
+from bot.image.measure import inspect_image, measure_image
 from bot.image.result import SideResult
+from bot.image.save import AncestorImage, read_image
 from bot.image.settings import ImageSettings
 from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
 from bot.workspace import BuiltImage, Workspace
@@ -94,36 +97,44 @@ class BuildSession:
         Measuring an image (reading its layers back) uses the CPU here while a build uses the
         engine, so each image is measured while the next one builds. One image at a time: the
         layers the head and the base share are then measured once, by the first, and found in
-        the cache by the second."""
+        the cache by the second. The checkouts of later builds are made while the first one
+        builds, and a classic build's layers are read while it finishes its last instructions
+        (bot/image/early_read.py)."""
         builds = ThreadPoolExecutor(max_workers=self.settings.concurrency)
         measures = ThreadPoolExecutor(1)
+        beside = ThreadPoolExecutor(1)  # checkouts made ahead, step images read early
         for job in jobs:
             job.checkout.use()
+        pools = (builds, measures, beside)
         try:
-            built = [builds.submit(self.build_one, job) for job in jobs]
+            for checkout in {id(job.checkout): job.checkout for job in jobs}.values():
+                beside.submit(checkout.prepare)
+            built = [builds.submit(self.build_one, job, beside) for job in jobs]
             pairs = zip(jobs, built, strict=True)
             measured = [measures.submit(self._measure_built, job, future) for job, future in pairs]
             return [future.result() for future in measured]
         except BaseException:  # Ctrl-C: stop the running builds now, start no other
-            builds.shutdown(wait=False, cancel_futures=True)
-            measures.shutdown(wait=False, cancel_futures=True)
+            for pool in pools:
+                pool.shutdown(wait=False, cancel_futures=True)
             self.running.stop_all()
             raise
         finally:
-            builds.shutdown(wait=True)
-            measures.shutdown(wait=True)
+            for pool in pools:
+                pool.shutdown(wait=True)
 
-    def _measure_built(self, job: SideJob, build: Future[tuple[str | None, SideResult | None]]) -> SideResult:
-        image_id, failed = build.result()
-        if failed is not None or image_id is None:
-            return failed or SideResult(problem="not built")
-        return self._measured(job, image_id, parse_dockerfile(job.dockerfile_path, job.text))
+    def _measure_built(self, job: SideJob, build: Future[Built]) -> SideResult:
+        built = build.result()
+        if built.failed is not None or built.image_id is None:
+            return built.failed or SideResult(problem="not built")
+        ancestor = built.early.result() if built.early is not None else None
+        return self._measured(job, built.image_id, parse_dockerfile(job.dockerfile_path, job.text), ancestor)
 
-    def build_one(self, job: SideJob) -> tuple[str | None, SideResult | None]:
-        """The built image's id, or the failed side's result; its removal is registered."""
+    def build_one(self, job: SideJob, beside: ThreadPoolExecutor | None = None) -> Built:
+        """The built image's id, or the failed side's result; its removal is registered. With
+        `beside`, a classic build's last layer-making step is read back there while it finishes."""
         if self.lost.reason:
             job.checkout.release()
-            return None, SideResult(problem=ENGINE_LOST)
+            return Built(failed=SideResult(problem=ENGINE_LOST))
         dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
         try:
             root = job.checkout.path()
@@ -131,8 +142,8 @@ class BuildSession:
             job.checkout.release()
             if is_disk_full(error):
                 reason = self.lost.full_disk(disk_full_reason(f"the {job.side} commit could not be checked out"))
-                return None, SideResult(problem=f"not built: {reason}")
-            return None, SideResult(problem=f"the {job.side} commit cannot be checked out: {error}")
+                return Built(failed=SideResult(problem=f"not built: {reason}"))
+            return Built(failed=SideResult(problem=f"the {job.side} commit cannot be checked out: {error}"))
         tag = job.tag if self.tagged else None
         request = BuildRequest(
             dockerfile=root / job.dockerfile_path,
@@ -146,10 +157,15 @@ class BuildSession:
             cache_flags=self.build_cache.flags(job.side) if self.build_cache else (),
         )
         docker = self.engine.docker
+        buildx = self.engine.buildx
+        reader = _EarlyReader(self, beside) if beside is not None and not buildx else None
+        watcher = reader.watcher(dockerfile, job.target.target) if reader else None
+        on_line = watcher.feed if watcher else None
         try:
-            outcome = run_build(docker, request, dockerfile, buildx=self.engine.buildx, running=self.running)
+            outcome = run_build(docker, request, dockerfile, buildx=buildx, running=self.running, on_line=on_line)
         finally:
             job.checkout.release()
+        read_early = reader.future if reader else None
         prune = not self.settings.keep_cache
         if not self.keep_images and prune:
             for leftover in outcome.leftover:
@@ -157,24 +173,40 @@ class BuildSession:
         if outcome.image_id is None and outcome.failure is not None and is_disk_full(outcome.failure.reason):
             said = outcome.failure.reason  # the engine's disk or the client's temporary directory
             reason = self.lost.full_disk(f"a disk filled up during a build ({said})")
-            return None, SideResult(problem=f"not built: {reason}")
+            return Built(failed=SideResult(problem=f"not built: {reason}"))
         if outcome.image_id is None and not self.running.stopped:
             gone = self.lost.check(docker)  # a dead engine is not the Dockerfile's failure
-            return None, SideResult(problem=ENGINE_LOST) if gone else SideResult(failure=outcome.failure)
+            return Built(failed=SideResult(problem=ENGINE_LOST) if gone else SideResult(failure=outcome.failure))
         if outcome.image_id is None:
-            return None, SideResult(failure=outcome.failure)
+            return Built(failed=SideResult(failure=outcome.failure))
         if tag and not self.keep_images:
             self.workspace.on_close(_remover(docker, tag, prune=prune, only_dangling=False))
-        return outcome.image_id, None
+        return Built(outcome.image_id, early=read_early)
 
     @property
     def tagged(self) -> bool:
         """False only where the image is the classic builder's cache and the cache stays."""
         return self.keep_images or self.engine.buildx or not self.settings.keep_cache
 
-    def _measured(self, job: SideJob, image_id: str, dockerfile: Dockerfile) -> SideResult:
+    def read_step_image(self, step_image: str) -> AncestorImage | None:
+        """A build's step image, read while the build goes on; None if it cannot be (the final
+        image is then read on its own, as usual)."""
         try:
-            measure = measure_image(self.engine.docker, image_id, dockerfile, job.target.target, self.cache)
+            inspected = inspect_image(self.engine.docker, step_image)
+            image_id = str(inspected.get("Id") or "")
+            diff_ids = [str(d) for d in (inspected.get("RootFS") or {}).get("Layers") or []]
+            saved = read_image(self.engine.docker, image_id, diff_ids, self.cache)
+        except (DockerError, MeasureError, OSError):
+            return None
+        return AncestorImage(image_id, saved) if image_id else None
+
+    def _measured(
+        self, job: SideJob, image_id: str, dockerfile: Dockerfile, ancestor: AncestorImage | None = None
+    ) -> SideResult:
+        try:
+            measure = measure_image(
+                self.engine.docker, image_id, dockerfile, job.target.target, self.cache, ancestor=ancestor
+            )
         except (DockerError, MeasureError, OSError) as error:
             if is_disk_full(error):
                 reason = self.lost.full_disk(disk_full_reason("the built images could not be read back"))
@@ -193,6 +225,33 @@ class BuildSession:
             )
         )
         return SideResult(measure=measure)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What one build gave: the image, or the side's result when there is none to measure."""
+
+    image_id: str | None = None
+    failed: SideResult | None = None
+    early: Future[AncestorImage | None] | None = None
+    """The build's last layer-making step image, being read while the build finished."""
+
+
+class _EarlyReader:
+    """Starts reading a classic build's step image in `pool` as soon as the build commits it."""
+
+    def __init__(self, session: BuildSession, pool: ThreadPoolExecutor) -> None:
+        self.session = session
+        self.pool = pool
+        self.future: Future[AncestorImage | None] | None = None
+
+    def watcher(self, dockerfile: Dockerfile, target: str | None) -> StepWatcher | None:
+        step = last_layer_step(dockerfile, target)
+        return StepWatcher(step, self._start) if step is not None else None
+
+    def _start(self, step_image: str) -> None:
+        with contextlib.suppress(RuntimeError):  # the review is being interrupted: the pool is shut
+            self.future = self.pool.submit(self.session.read_step_image, step_image)
 
 
 def new_run_id() -> str:

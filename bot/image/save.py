@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from bot.image.docker import Docker, DockerError, last_line
+from bot.image.early_read import config_after
 from bot.image.layer_cache import LayerCache
 from bot.image.layers import (
     CHUNK_BYTES,
@@ -61,6 +62,13 @@ class ReadWork:
     layers_measured: int = 0
     """Layers gzip-compressed and listed file by file."""
 
+    def plus(self, other: ReadWork) -> ReadWork:
+        return ReadWork(
+            self.saved or other.saved,
+            self.layers_read + other.layers_read,
+            self.layers_measured + other.layers_measured,
+        )
+
 
 @dataclass(frozen=True)
 class SavedImage:
@@ -68,6 +76,15 @@ class SavedImage:
     layers: tuple[LayerData, ...]
     """In the order of the image's RootFS (bottom first)."""
     work: ReadWork
+
+
+@dataclass(frozen=True)
+class AncestorImage:
+    """An image already read that another was built on: a build's step image, read early
+    (bot/image/early_read.py)."""
+
+    image_id: str
+    saved: SavedImage
 
 
 @dataclass
@@ -82,18 +99,34 @@ class _Stream:
     """The gzip blobs decompressed: blob name (its digest's hex) -> the diff_id of the tar inside."""
 
 
-def read_image(docker: Docker, image_id: str, diff_ids: list[str], cache: LayerCache | None) -> SavedImage:
-    """The config and every layer of an image (`diff_ids` as `docker image inspect` lists them)."""
+def read_image(
+    docker: Docker,
+    image_id: str,
+    diff_ids: list[str],
+    cache: LayerCache | None,
+    ancestor: AncestorImage | None = None,
+) -> SavedImage:
+    """The config and every layer of an image (`diff_ids` as `docker image inspect` lists them).
+
+    `ancestor`: the image it was built on, read already; an image that adds no layer to it is
+    not saved (bot/image/early_read.py)."""
     config = cache.config(image_id) if cache else None
     known = {d: layer for d in dict.fromkeys(diff_ids) if cache and (layer := cache.layer(d)) is not None}
     work = ReadWork()
+    if ancestor is not None:
+        known.update({layer.diff_id: layer for layer in ancestor.saved.layers if layer.diff_id in diff_ids})
+        if config is None and len(known) == len(set(diff_ids)):
+            config = config_after(docker, image_id, diff_ids, ancestor.image_id, ancestor.saved.config)
+            if config is not None and cache:
+                cache.store_config(image_id, config)
+        work = ancestor.saved.work  # the step image's reading is this image's
     containerd = False
     if config is None or len(known) < len(set(diff_ids)):
         stream = _read_save(docker, image_id, diff_ids, set(diff_ids) - set(known), cache)
         config_name, saved = saved_config(stream.documents, image_id, diff_ids)
         config = config or saved
         known.update(stream.measured)
-        work = ReadWork(True, stream.layers_read, len(stream.measured))
+        work = work.plus(ReadWork(True, stream.layers_read, len(stream.measured)))
         containerd = config_name not in _config_names(image_id)
         if cache:
             _remember(cache, image_id, config, (config_name, diff_ids), stream)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from bot.git import GitRepo
 from bot.model import Review, Section
 from bot.options import ReviewOptions
 from bot.pipeline import run_review
+from tests.support.docker import DockerEngine
 from tests.support.gitrepo import Repo
 
 ReviewFn = Callable[..., Review]
@@ -36,3 +39,20 @@ def review_repo(repo: Repo, config: str | None = None, **options: object) -> Rev
 
 def image_section(review: Review) -> Section:
     return next(section for section in review.sections if section.key == "image")
+
+
+@pytest.fixture
+def docker_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_engine: DockerEngine
+) -> Callable[[], list[str]]:
+    """Every docker command line run from now on, in order."""
+    real = shutil.which("docker")
+    assert real is not None
+    log = tmp_path / "docker-calls.log"
+    log.touch()
+    shim = tmp_path / "shim" / "docker"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    return lambda: log.read_text().splitlines()
