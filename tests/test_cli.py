@@ -175,3 +175,22 @@ def test_python_dash_m_bot_and_the_console_script_name(regressing: Repo) -> None
     )
     assert done.returncode == 1
     assert json.loads(done.stdout)["verdict"] == "fail"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`dockhand rules | head -1`: the exit status of a program the pipe stopped, nothing on stderr."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "rules"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=Path(__file__).resolve().parent.parent,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 128 + signal.SIGPIPE
+    assert done.stderr == b""
