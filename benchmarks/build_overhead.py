@@ -13,8 +13,8 @@ and times, side by side in the same run, in a rotating order:
 Everything starts warm, as on a CI runner that keeps its caches: the base branch was built and
 reviewed before (the builder's cache and dockhand's measurement cache), and the `bot` package
 is byte-compiled first, as `pip install` does (without that, a PYTHONDONTWRITEBYTECODE
-environment recompiles every module on every run). Prints every round, then min/median/max
-and the ratio of medians b/a; the target is <= 1.3.
+environment recompiles every module on every run). Prints every round (and where (b)'s time went, from the
+report's own timings), then min/median/max and the ratio of medians b/a; the target is <= 1.3.
 
     DOCKER_HOST=unix:///... python benchmarks/build_overhead.py [--rounds 11] [--tree DIR]
 
@@ -28,12 +28,14 @@ Uses DOCKER_HOST when it answers, else starts a private dockerd (root only); not
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -94,6 +96,31 @@ def docker_build(engine: DockerEngine, root: Path, sha: str, buildx: bool) -> fl
     return elapsed
 
 
+@dataclass(frozen=True)
+class ReviewTime:
+    """One `dockhand review`, and where its time went (from the report's image section)."""
+
+    total: float
+    head_build: float
+    base_build: float
+    images: float
+    """The image section: checkouts, both builds, reading the images back."""
+
+    def parts(self) -> str:
+        after = self.images - self.head_build - self.base_build
+        return (
+            f"head build {self.head_build:.2f} + base build {self.base_build:.2f} + checkouts and reading back"
+            f" {after:.2f} + start-up, lint and report {self.total - self.images:.2f}"
+        )
+
+
+def image_times(output: Path, total: float) -> ReviewTime:
+    section = json.loads(output.read_text(encoding="utf-8"))["sections"]["image"]
+    image = section["images"][0]
+    head, base = image["head"]["seconds"]["build"] or 0.0, image["base"]["seconds"]["build"] or 0.0
+    return ReviewTime(total, head, base, section["seconds"])
+
+
 def dockhand_review(engine: DockerEngine, tree: Path, cache: Path, root: Path, sha: str, output: Path) -> float:
     """`python -m bot review` with the `bot` package of `tree` and its own measurement cache."""
     command = [sys.executable, "-m", "bot", "review", "--repo", str(root), "--base", "main", "--head", sha]
@@ -135,6 +162,7 @@ def main() -> int:
         dockhand_review(engine, tree, cache, root, commit(root, "warm", source_files("warm")), output)  # and reviewed
         plain: list[float] = []
         review: list[float] = []
+        parts: list[ReviewTime] = []
         for round_number in range(args.rounds):
             sha_a = commit(root, f"a{round_number}", source_files(f"a{round_number}"))
             sha_b = commit(root, f"b{round_number}", source_files(f"b{round_number}"))
@@ -145,8 +173,12 @@ def main() -> int:
             for times, run in runs if round_number % 2 == 0 else reversed(runs):
                 times.append(run())
             print(f"round {round_number + 1}: (a) docker build {plain[-1]:.2f}s  (b) dockhand review {review[-1]:.2f}s")
+            parts.append(image_times(output, review[-1]))
+            print(f"         (b) = {parts[-1].parts()}")
         print(summary("(a)", plain))
         print(summary("(b)", review))
+        typical = sorted(parts, key=lambda p: p.total)[len(parts) // 2]
+        print(f"(b), the median round: {typical.parts()}")
         a, b = statistics.median(plain), statistics.median(review)
         per_round = statistics.median(r / p for r, p in zip(review, plain, strict=True))
         print(f"ratio b/a = {b / a:.2f} (median of per-round ratios {per_round:.2f}; target <= 1.3)")

@@ -6,6 +6,7 @@ cannot be read are findings or notes; the rest of the review goes on.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -34,6 +35,13 @@ _BASE_SIDE_RULES = ("DH500", "DH503")
 
 
 def analyze_images(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
+    """The section, with how long it took (`data.seconds`: checkouts, builds and measuring)."""
+    started = time.monotonic()
+    section = _analyze(changes, config, options, workspace)
+    return replace(section, data={**section.data, "seconds": round(time.monotonic() - started, 3)})
+
+
+def _analyze(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
     if not options.build:
         return _section(notes=["image builds skipped (--no-build)"])
     config = _with_budget(config, options)

@@ -8,7 +8,7 @@ from bot.image.build import BuildFailure
 from bot.image.compare import StepDelta
 from bot.image.history import Step
 from bot.image.measure import ImageMeasure
-from bot.image.result import ImageResult
+from bot.image.result import ImageResult, SideResult
 from bot.image.sizes import human, percent, signed
 from bot.model import Table
 
@@ -166,15 +166,26 @@ def image_data(result: ImageResult) -> dict[str, Any]:
         "service": target.service,
         "platform": target.platform,
         "reason": target.reason,
-        "base": _side_data(result.base.measure, result.base.failure, result.base.problem),
-        "head": _side_data(result.head.measure, result.head.failure, result.head.problem),
+        "base": _side_data(result.base),
+        "head": _side_data(result.head),
         "size_delta_bytes": size_delta(result),
         "compressed_delta_bytes": size_delta(result, compressed=True),
         "instructions": [_delta_data(d) for d in result.deltas],
     }
 
 
-def _side_data(measure: ImageMeasure | None, failure: BuildFailure | None, problem: str) -> dict[str, Any]:
+def _side_data(side: SideResult) -> dict[str, Any]:
+    return {**_measure_data(side.measure, side.failure, side.problem), "seconds": _seconds(side)}
+
+
+def _seconds(side: SideResult) -> dict[str, float | None]:
+    """How long the build ran, and how long reading the image back took once it was built (a
+    classic build's layers are mostly read while it runs: bot/image/early_read.py)."""
+    build, read = side.build_seconds, side.read_seconds
+    return {"build": None if build is None else round(build, 3), "read_back": None if read is None else round(read, 3)}
+
+
+def _measure_data(measure: ImageMeasure | None, failure: BuildFailure | None, problem: str) -> dict[str, Any]:
     if measure is None:
         return {
             "built": False,

@@ -19,6 +19,10 @@ class SideResult:
     failure: BuildFailure | None = None
     problem: str = ""
     """Why there is no measure when the build itself did not fail (not built, not readable)."""
+    build_seconds: float | None = None
+    """How long the build ran (None: it did not run)."""
+    read_seconds: float | None = None
+    """How long measuring the image took once it was built."""
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from __future__ import annotations
 import contextlib
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.diskspace import disk_full_reason, is_disk_full
 from bot.git import GitError
@@ -125,9 +126,11 @@ class BuildSession:
     def _measure_built(self, job: SideJob, build: Future[Built]) -> SideResult:
         built = build.result()
         if built.failed is not None or built.image_id is None:
-            return built.failed or SideResult(problem="not built")
+            return replace(built.failed or SideResult(problem="not built"), build_seconds=built.seconds)
+        started = time.monotonic()
         ancestor = built.early.result() if built.early is not None else None
-        return self._measured(job, built.image_id, parse_dockerfile(job.dockerfile_path, job.text), ancestor)
+        measured = self._measured(job, built.image_id, parse_dockerfile(job.dockerfile_path, job.text), ancestor)
+        return replace(measured, build_seconds=built.seconds, read_seconds=time.monotonic() - started)
 
     def build_one(self, job: SideJob, beside: ThreadPoolExecutor | None = None) -> Built:
         """The built image's id, or the failed side's result; its removal is registered. With
@@ -166,6 +169,7 @@ class BuildSession:
         finally:
             job.checkout.release()
         read_early = reader.future if reader else None
+        seconds = outcome.seconds
         prune = not self.settings.keep_cache
         if not self.keep_images and prune:
             for leftover in outcome.leftover:
@@ -173,15 +177,16 @@ class BuildSession:
         if outcome.image_id is None and outcome.failure is not None and is_disk_full(outcome.failure.reason):
             said = outcome.failure.reason  # the engine's disk or the client's temporary directory
             reason = self.lost.full_disk(f"a disk filled up during a build ({said})")
-            return Built(failed=SideResult(problem=f"not built: {reason}"))
+            return Built(failed=SideResult(problem=f"not built: {reason}"), seconds=seconds)
         if outcome.image_id is None and not self.running.stopped:
             gone = self.lost.check(docker)  # a dead engine is not the Dockerfile's failure
-            return Built(failed=SideResult(problem=ENGINE_LOST) if gone else SideResult(failure=outcome.failure))
+            failed = SideResult(problem=ENGINE_LOST) if gone else SideResult(failure=outcome.failure)
+            return Built(failed=failed, seconds=seconds)
         if outcome.image_id is None:
-            return Built(failed=SideResult(failure=outcome.failure))
+            return Built(failed=SideResult(failure=outcome.failure), seconds=seconds)
         if tag and not self.keep_images:
             self.workspace.on_close(_remover(docker, tag, prune=prune, only_dangling=False))
-        return Built(outcome.image_id, early=read_early)
+        return Built(outcome.image_id, early=read_early, seconds=seconds)
 
     @property
     def tagged(self) -> bool:
@@ -235,6 +240,8 @@ class Built:
     failed: SideResult | None = None
     early: Future[AncestorImage | None] | None = None
     """The build's last layer-making step image, being read while the build finished."""
+    seconds: float | None = None
+    """How long the build ran (None: it did not start)."""
 
 
 class _EarlyReader:

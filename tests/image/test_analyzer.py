@@ -110,7 +110,7 @@ def test_change_outside_every_context_builds_nothing(
         {"svc/Dockerfile": text, "svc/app.txt": "x\n", "docs/readme.md": "b\n"},
     )
     section = image_section(review_repo(repo))
-    assert section.data == {"size_delta_bytes": 0, "images": []}
+    assert section.data == {"size_delta_bytes": 0, "images": [], "seconds": section.data["seconds"]}
     assert section.tables == ()
 
 
@@ -124,6 +124,7 @@ def test_new_dockerfile_has_no_base_image(make_repo: GitRepoFactory, busybox_ima
         "built": False,
         "problem": "new Dockerfile: no base image to compare with",
         "failure": None,
+        "seconds": {"build": None, "read_back": None},  # nothing was built
     }
     assert image["head"]["built"] is True
     assert section.data["size_delta_bytes"] == image["head"]["size_bytes"]

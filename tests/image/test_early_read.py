@@ -218,3 +218,18 @@ def test_a_build_that_outlives_its_timeout_is_stopped_at_its_instruction(
     assert outcome.failure.reason == "the build did not finish within 3s"
     assert outcome.seconds < 30
     assert any(line.startswith("Step 3/3 : RUN sleep 60") for line in lines)  # seen as it came
+
+
+@pytest.mark.docker
+def test_the_report_says_how_long_each_build_and_its_reading_back_took(
+    make_repo: GitRepoFactory, busybox_image: Callable[..., str]
+) -> None:
+    text = f"FROM {busybox_image()}\nRUN sleep 1 && echo built > /built\nCOPY app.txt /app.txt\nUSER 1000\n"
+    repo = make_repo({"Dockerfile": text, "app.txt": "one\n"}, {"Dockerfile": text, "app.txt": "two\n"})
+    section = image_section(review_repo(repo))
+    head = section.data["images"][0]["head"]["seconds"]
+    base = section.data["images"][0]["base"]["seconds"]
+    assert head["build"] >= 1.0  # the head, built first from a cold cache, ran the sleep
+    assert 0 < base["build"] < head["build"]  # the base found it in the builder's cache
+    assert head["read_back"] > 0 and base["read_back"] > 0
+    assert section.data["seconds"] >= head["build"] + base["build"]

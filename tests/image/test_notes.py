@@ -18,7 +18,7 @@ def test_no_build_is_a_note(make_repo: GitRepoFactory) -> None:
     review = review_repo(make_repo({}, FILES), build=False)
     section = image_section(review)
     assert section.notes == ("image builds skipped (--no-build)",)
-    assert section.data == {"size_delta_bytes": 0, "images": []}
+    assert section.data == {"size_delta_bytes": 0, "images": [], "seconds": section.data["seconds"]}
 
 
 def test_an_engine_that_does_not_answer_is_a_note(
