@@ -194,3 +194,21 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
         os.close(write_end)
     assert done.returncode == 128 + signal.SIGPIPE
     assert done.stderr == b""
+
+
+def test_the_program_exits_with_its_objects_frozen() -> None:
+    """The interpreter's last collection skips frozen objects: seen from an exit handler."""
+    code = "import atexit, gc, sys; from bot.cli import run; "
+    code += (
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0)); sys.argv = ['dockhand', 'rules']; run()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[-1] == "frozen True"
