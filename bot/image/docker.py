@@ -15,6 +15,8 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot.image.engine_api import EngineAPI, EngineAPIError, engine_api
+
 ENGINE_CHECK_SECONDS = 20
 QUICK_SECONDS = 120
 
@@ -51,10 +53,12 @@ def scrubbed_env(environ: Mapping[str, str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Docker:
-    """The docker client binary and the environment every call gets."""
+    """The docker client binary and the environment every call gets; `api`, the engine's own
+    socket, when the client is known to use one (reads go there: bot/image/engine_api.py)."""
 
     binary: str
     env: dict[str, str] = field(default_factory=dict)
+    api: EngineAPI | None = None
 
     def run(
         self,
@@ -106,7 +110,7 @@ class Engine:
 def find_docker(environ: Mapping[str, str] | None = None) -> Docker | None:
     env = scrubbed_env(os.environ if environ is None else environ)
     binary = shutil.which("docker", path=env.get("PATH"))
-    return Docker(binary, env) if binary else None
+    return Docker(binary, env, engine_api(env)) if binary else None
 
 
 def connect(environ: Mapping[str, str] | None = None) -> Engine | str:
@@ -114,6 +118,8 @@ def connect(environ: Mapping[str, str] | None = None) -> Engine | str:
     docker = find_docker(environ)
     if docker is None:
         return "docker is not installed (no `docker` on PATH)"
+    if (version := _api_version(docker)) is not None:
+        return Engine(docker, version, has_buildx(docker))
     try:
         done = docker.run(["version", "--format", "{{.Server.Version}}"], timeout=ENGINE_CHECK_SECONDS, check=False)
     except DockerError as error:
@@ -127,6 +133,12 @@ def connect(environ: Mapping[str, str] | None = None) -> Engine | str:
 
 def engine_gone(docker: Docker) -> str:
     """Why the engine no longer answers (it stopped, or its socket went away mid-review), or ""."""
+    if docker.api is not None:
+        try:
+            docker.api.version(ENGINE_CHECK_SECONDS)
+        except EngineAPIError as error:
+            return f"the Docker engine stopped answering during the review ({error})"
+        return ""
     try:
         done = docker.run(["version", "--format", "{{.Server.Version}}"], timeout=ENGINE_CHECK_SECONDS, check=False)
     except DockerError as error:
@@ -134,6 +146,16 @@ def engine_gone(docker: Docker) -> str:
     if done.returncode != 0 or not done.stdout.strip():
         return f"the Docker engine stopped answering during the review ({last_line(done.stderr) or 'no version'})"
     return ""
+
+
+def _api_version(docker: Docker) -> str | None:
+    """The engine's version from its socket; None to ask the client (which explains a failure)."""
+    if docker.api is None:
+        return None
+    try:
+        return docker.api.version(ENGINE_CHECK_SECONDS) or None
+    except EngineAPIError:
+        return None
 
 
 def has_buildx(docker: Docker) -> bool:

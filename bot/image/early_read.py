@@ -24,10 +24,12 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.image.build import CLASSIC_STEP, all_instructions
-from bot.image.docker import Docker, DockerError
+from bot.image.docker import QUICK_SECONDS, Docker, DockerError
+from bot.image.engine_api import EngineAPIError
 from bot.image.history import built_chain
 from bot.parsing.dockerfile import Dockerfile
 
@@ -91,22 +93,64 @@ def config_after(
     layer: the ancestor's history, then the entries `docker history` lists above it. None when
     the layers differ or the two histories do not join."""
     rootfs = ancestor_config.get("rootfs")
-    if not isinstance(rootfs, dict) or rootfs.get("diff_ids") != diff_ids:
+    inherited = ancestor_config.get("history")
+    if not isinstance(rootfs, dict) or rootfs.get("diff_ids") != diff_ids or not isinstance(inherited, list):
         return None
+    rows = image_history(docker, image_id)
+    ids = [row.image_id for row in rows or ()]
+    if rows is None or ancestor_id not in ids:
+        return None
+    above = ids.index(ancestor_id)
+    if len(rows) - above != len(inherited):
+        return None
+    added = [row.config_entry() for row in reversed(rows[:above])]
+    return {"rootfs": {"type": "layers", "diff_ids": list(diff_ids)}, "history": [*inherited, *added]}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One entry of `docker image history`, newest first; `image_id` is "<missing>" for the
+    entries of an image not built here."""
+
+    image_id: str
+    created_by: str
+    created: str
+    comment: str
+
+    def config_entry(self) -> dict[str, Any]:
+        """As an image config's history lists it, for an instruction that made no layer."""
+        entry: dict[str, Any] = {"created": self.created, "created_by": self.created_by, "empty_layer": True}
+        return {**entry, "comment": self.comment} if self.comment else entry
+
+
+def image_history(docker: Docker, image_id: str) -> list[HistoryRow] | None:
+    """From the engine's socket (`Id`, `Created` in seconds), else from the client's JSON lines
+    (`ID`, `CreatedAt`); None when it cannot be read."""
+    if docker.api is not None:
+        try:
+            listed = docker.api.image_history(image_id, QUICK_SECONDS)
+        except EngineAPIError:
+            return None
+        items = [item for item in listed if isinstance(item, dict)] if isinstance(listed, list) else []
+        return [_row(item, "Id", _timestamp(item.get("Created"))) for item in items]
     try:
         done = docker.run(["image", "history", "--no-trunc", "--human=false", "--format", "{{json .}}", image_id])
     except DockerError:
         return None
-    entries = [_json_line(line) for line in done.stdout.decode(errors="replace").splitlines() if line.strip()]
-    ids = [str(entry.get("ID", "")) for entry in entries]
-    inherited = ancestor_config.get("history")
-    if ancestor_id not in ids or not isinstance(inherited, list):
-        return None
-    above = ids.index(ancestor_id)
-    if len(entries) - above != len(inherited):
-        return None
-    added = [_history_item(entry) for entry in reversed(entries[:above])]
-    return {"rootfs": {"type": "layers", "diff_ids": list(diff_ids)}, "history": [*inherited, *added]}
+    lines = [_json_line(line) for line in done.stdout.decode(errors="replace").splitlines() if line.strip()]
+    return [_row(item, "ID", str(item.get("CreatedAt", ""))) for item in lines]
+
+
+def _row(item: dict[str, Any], id_key: str, created: str) -> HistoryRow:
+    return HistoryRow(
+        str(item.get(id_key, "")), str(item.get("CreatedBy", "")), created, str(item.get("Comment") or "")
+    )
+
+
+def _timestamp(seconds: Any) -> str:
+    if not isinstance(seconds, int | float):
+        return ""
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _json_line(line: str) -> dict[str, Any]:
@@ -115,14 +159,3 @@ def _json_line(line: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-def _history_item(entry: dict[str, Any]) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "created": str(entry.get("CreatedAt", "")),
-        "created_by": str(entry.get("CreatedBy", "")),
-        "empty_layer": True,
-    }
-    if entry.get("Comment"):
-        item["comment"] = str(entry["Comment"])
-    return item

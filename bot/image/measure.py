@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.image.docker import Docker
+from bot.image.docker import QUICK_SECONDS, Docker, DockerError
+from bot.image.engine_api import EngineAPIError
 from bot.image.history import Step, map_steps
 from bot.image.layer_cache import LayerCache
 from bot.image.layers import LayerData, MeasureError
@@ -62,11 +63,17 @@ def measure_image(
 
 
 def inspect_image(docker: Docker, ref: str) -> dict[str, Any]:
-    done = docker.run(["image", "inspect", "--format", "{{json .}}", ref])
-    try:
-        data = json.loads(done.stdout)
-    except ValueError:
-        raise MeasureError(f"docker image inspect {ref} gave no JSON") from None
+    if docker.api is not None:
+        try:
+            data = docker.api.inspect_image(ref, QUICK_SECONDS)
+        except EngineAPIError as error:
+            raise DockerError(f"docker image inspect failed: {error}") from None
+    else:
+        done = docker.run(["image", "inspect", "--format", "{{json .}}", ref])
+        try:
+            data = json.loads(done.stdout)
+        except ValueError:
+            raise MeasureError(f"docker image inspect {ref} gave no JSON") from None
     if not isinstance(data, dict):
         raise MeasureError(f"docker image inspect {ref} gave no image")
     return data

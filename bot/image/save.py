@@ -17,17 +17,21 @@ lists the image's layers. An image whose config and layers are all in the cache 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import http.client
 import json
 import os
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from bot.image.docker import Docker, DockerError, last_line
 from bot.image.early_read import config_after
+from bot.image.engine_api import EngineAPIError
 from bot.image.layer_cache import LayerCache
 from bot.image.layers import (
     CHUNK_BYTES,
@@ -154,20 +158,39 @@ def _read_save(
 ) -> _Stream:
     """One pass: the documents, and the `wanted` layers measured (in threads, while the rest of
     the stream arrives)."""
+    with _save_stream(docker, image_id) as stream:
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+                reader = _SaveReader(image_id, set(diff_ids), wanted, cache, pool)
+                with tarfile.open(fileobj=stream, mode="r|", bufsize=CHUNK_BYTES) as archive:
+                    for member in archive:
+                        handle = archive.extractfile(member) if member.isfile() else None
+                        if handle is not None:
+                            reader.take(member.name.removeprefix("./"), member.size, handle)
+                return reader.finished()
+        except (tarfile.TarError, OSError, ValueError, http.client.HTTPException) as error:
+            raise MeasureError(f"cannot read `docker image save` output: {error}") from None
+
+
+@contextlib.contextmanager
+def _save_stream(docker: Docker, image_id: str) -> Iterator[IO[bytes]]:
+    """`docker image save`, from the engine's socket or from the client; stopped if not read to
+    the end, and a DockerError for what the engine or the client said went wrong."""
+    if docker.api is not None:
+        try:
+            response = docker.api.save_image(image_id, SAVE_TIMEOUT_SECONDS)
+        except EngineAPIError as error:
+            raise DockerError(f"docker image save failed: {error}") from None
+        with response:
+            yield response
+        return
     process = docker.popen(["image", "save", image_id])
     assert process.stdout is not None
     try:
-        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-            reader = _SaveReader(image_id, set(diff_ids), wanted, cache, pool)
-            with tarfile.open(fileobj=process.stdout, mode="r|", bufsize=CHUNK_BYTES) as archive:
-                for member in archive:
-                    handle = archive.extractfile(member) if member.isfile() else None
-                    if handle is not None:
-                        reader.take(member.name.removeprefix("./"), member.size, handle)
-            return reader.finished()
-    except (tarfile.TarError, OSError, ValueError) as error:
+        yield process.stdout
+    except BaseException:
         process.kill()
-        raise MeasureError(f"cannot read `docker image save` output: {error}") from None
+        raise
     finally:
         _finish(process)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from bot.model import Review, Section
 from bot.options import ReviewOptions
 from bot.pipeline import run_review
 from tests.support.docker import DockerEngine
+from tests.support.engine_proxy import engine_proxy
 from tests.support.gitrepo import Repo
 
 ReviewFn = Callable[..., Review]
@@ -42,17 +41,17 @@ def image_section(review: Review) -> Section:
 
 
 @pytest.fixture
-def docker_calls(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_engine: DockerEngine
-) -> Callable[[], list[str]]:
-    """Every docker command line run from now on, in order."""
-    real = shutil.which("docker")
-    assert real is not None
-    log = tmp_path / "docker-calls.log"
-    log.touch()
-    shim = tmp_path / "shim" / "docker"
-    shim.parent.mkdir()
-    shim.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n')
-    shim.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    return lambda: log.read_text().splitlines()
+def engine_requests(monkeypatch: pytest.MonkeyPatch, docker_engine: DockerEngine) -> Iterator[Callable[[], list[str]]]:
+    """Every request that reaches the engine from now on (`GET /images/get?names=...`), in order:
+    from the docker client or on the engine's socket alike."""
+    with engine_proxy(docker_engine.host) as proxy:
+        monkeypatch.setenv("DOCKER_HOST", proxy.host)
+        yield proxy.requests
+
+
+def saved_images(requests: list[str]) -> list[str]:
+    """The images `docker image save` was asked for."""
+    return [request.removeprefix(SAVE) for request in requests if request.startswith(SAVE)]
+
+
+SAVE = "GET /images/get?names="

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from bot.image.docker import Docker, find_docker
 from bot.image.early_read import LastLayerStep, StepWatcher, config_after, last_layer_step
 from bot.image.measure import measure_image
 from bot.parsing.dockerfile import parse_dockerfile
-from tests.image.conftest import image_section, review_repo
+from tests.image.conftest import image_section, review_repo, saved_images
 from tests.support.docker import DockerEngine
 from tests.support.gitrepo import GitRepoFactory
 
@@ -157,7 +158,7 @@ def head_of(review: Any) -> dict[str, Any]:
 def test_the_final_image_is_not_saved_and_measures_as_a_save_gives_it(
     make_repo: GitRepoFactory,
     busybox_image: Callable[..., str],
-    docker_calls: Callable[[], list[str]],
+    engine_requests: Callable[[], list[str]],
     docker_engine: DockerEngine,
 ) -> None:
     text = MULTI_STAGE.replace("busybox", busybox_image())
@@ -167,8 +168,9 @@ def test_the_final_image_is_not_saved_and_measures_as_a_save_gives_it(
     review = review_repo(repo)
     image = image_section(review).data["images"][0]
     head = image["head"]
-    final_saves = [call for call in docker_calls() if call == f"image save {head['image_id']}"]
-    assert final_saves == []  # its COPY's step image was saved while USER, EXPOSE and CMD ran
+    saves = saved_images(engine_requests())
+    assert head["image_id"] not in saves  # its COPY's step image was saved while USER, EXPOSE and CMD ran
+    assert len(saves) == 2  # that step image, and the base's (built second, the same way)
     assert head["measurement"]["image_saved"] is True
 
     docker = find_docker()
@@ -176,6 +178,8 @@ def test_the_final_image_is_not_saved_and_measures_as_a_save_gives_it(
     dockerfile = parse_dockerfile("Dockerfile", head_text)
     saved = measure_image(docker, head["image_id"], dockerfile, None, None)  # no cache: a save of its own
     assert saved.work.saved
+    assert docker.api is not None  # read on the engine's socket; the docker client reads the same
+    assert measure_image(replace(docker, api=None), head["image_id"], dockerfile, None, None) == saved
     assert (head["compressed_bytes"], head["size_bytes"], head["layers"]) == (
         saved.compressed,
         saved.size,
@@ -191,13 +195,13 @@ def test_the_final_image_is_not_saved_and_measures_as_a_save_gives_it(
 
 @pytest.mark.docker
 def test_an_instruction_after_the_step_that_adds_a_layer_gets_the_image_saved(
-    make_repo: GitRepoFactory, busybox_image: Callable[..., str], docker_calls: Callable[[], list[str]]
+    make_repo: GitRepoFactory, busybox_image: Callable[..., str], engine_requests: Callable[[], list[str]]
 ) -> None:
     base = busybox_image()
     text = f"FROM {base}\nCOPY app.txt /app.txt\nWORKDIR /made/by/workdir\nUSER 1000\n"
     repo = make_repo({"Dockerfile": text, "app.txt": "one\n"}, {"Dockerfile": text, "app.txt": "two\n"})
     head = head_of(review_repo(repo))
-    assert f"image save {head['image_id']}" in docker_calls()  # WORKDIR made a directory: one more layer
+    assert head["image_id"] in saved_images(engine_requests())  # WORKDIR made a directory: one more layer
     assert head["layers"] == 3
     assert head["measurement"]["layers_measured"] == 3  # each layer once: by the early read, or the save
 

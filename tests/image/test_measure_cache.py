@@ -15,15 +15,11 @@ from bot.image.docker import find_docker
 from bot.image.layer_cache import LayerCache
 from bot.image.measure import inspect_image
 from bot.image.save import read_image, saved_layer_names
-from tests.image.conftest import image_section, review_repo
+from tests.image.conftest import image_section, review_repo, saved_images
 from tests.support.docker import DockerEngine
 from tests.support.gitrepo import GitRepoFactory
 
 pytestmark = pytest.mark.docker
-
-
-def saves(calls: list[str]) -> list[str]:
-    return [call for call in calls if call.startswith("image save")]
 
 
 def sides(review: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -34,7 +30,7 @@ def sides(review: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 def test_an_unchanged_base_is_not_measured_again_and_shared_layers_only_once(
     make_repo: GitRepoFactory,
     busybox_image: Callable[..., str],
-    docker_calls: Callable[[], list[str]],
+    engine_requests: Callable[[], list[str]],
     docker_engine: DockerEngine,
 ) -> None:
     base = busybox_image()
@@ -45,20 +41,20 @@ def test_an_unchanged_base_is_not_measured_again_and_shared_layers_only_once(
     # the head first, from a cold cache: its three layers; then the base: only its own COPY layer
     assert head["measurement"] == {"image_saved": True, "layers_read": 3, "layers_measured": 3}
     assert base_side["measurement"] == {"image_saved": True, "layers_read": 1, "layers_measured": 1}
-    assert len(saves(docker_calls())) == 2
+    assert len(saved_images(engine_requests())) == 2
 
     repo.git("checkout", "--quiet", "-b", "second", "main")
     (repo.path / "app.txt").write_text("three\n")
     repo.git("commit", "--quiet", "-am", "second change")
     repo.head = repo.git("rev-parse", "HEAD")
-    before = len(docker_calls())
+    before = len(engine_requests())
     head_again, base_again = sides(review_repo(repo))
     assert base_again["image_id"] == base_side["image_id"]  # the classic builder's cached image, kept
     assert base_again["measurement"] == {"image_saved": False, "layers_read": 0, "layers_measured": 0}
     assert head_again["measurement"] == {"image_saved": True, "layers_read": 1, "layers_measured": 1}
     # saved while the builder ran `USER 1000`: the COPY's step image, the final image's parent
     parent = docker_engine.docker("image", "inspect", "--format", "{{.Parent}}", head_again["image_id"]).strip()
-    assert saves(docker_calls()[before:]) == [f"image save {parent}"]
+    assert saved_images(engine_requests()[before:]) == [parent]
     assert (head_again["compressed_bytes"], head_again["size_bytes"]) != (0, 0)
     assert base_again["compressed_bytes"] == base_side["compressed_bytes"]
     assert base_again["layers"] == base_side["layers"] == 3
