@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -31,8 +31,11 @@ class LazyAnalyzer:
         self.function = function
 
     def __call__(self, changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
+        return self.load()(changes, config, options, workspace)
+
+    def load(self) -> Analyzer:
         analyzer: Analyzer = getattr(importlib.import_module(self.module), self.function)
-        return analyzer(changes, config, options, workspace)
+        return analyzer
 
 
 ANALYZERS: tuple[tuple[str, str, Analyzer], ...] = (
@@ -136,8 +139,7 @@ def _run_analyzers(changes: ChangeSet, config: Config, options: ReviewOptions, w
     rest = tuple(entry for entry in ANALYZERS if entry[0] not in BESIDE_THE_BUILDS)
     pool = ThreadPoolExecutor(1, thread_name_prefix="dockhand-lint")
     try:
-        started = workspace.builds_started
-        linted = pool.submit(_run_in_turn, beside, changes, config, options, workspace, started)
+        linted = pool.submit(_run_beside, beside, rest, changes, config, options, workspace)
         try:
             first = _run_in_turn(rest[:1], changes, config, options, workspace)
         finally:
@@ -150,17 +152,32 @@ def _run_analyzers(changes: ChangeSet, config: Config, options: ReviewOptions, w
     return [sections[key] for key, _title, _run in ANALYZERS]
 
 
+def _run_beside(
+    analyzers: tuple[tuple[str, str, Analyzer], ...],
+    later: tuple[tuple[str, str, Analyzer], ...],
+    changes: ChangeSet,
+    config: Config,
+    options: ReviewOptions,
+    workspace: Workspace,
+) -> dict[str, Section]:
+    """Once the builds have started: `analyzers`, then the modules of those that run `later` on
+    the main thread (after the builds), loaded here while the builds still run."""
+    workspace.builds_started.wait()
+    sections = _run_in_turn(analyzers, changes, config, options, workspace)
+    for _key, _title, run in later:
+        if isinstance(run, LazyAnalyzer):
+            with contextlib.suppress(Exception):  # a module that fails to load fails where it runs
+                run.load()
+    return sections
+
+
 def _run_in_turn(
     analyzers: tuple[tuple[str, str, Analyzer], ...],
     changes: ChangeSet,
     config: Config,
     options: ReviewOptions,
     workspace: Workspace,
-    after: threading.Event | None = None,
 ) -> dict[str, Section]:
-    """The analyzers' sections, one after the other (once `after` is set, when given)."""
-    if after is not None:
-        after.wait()
     return {key: _run_analyzer(key, title, run, changes, config, options, workspace) for key, title, run in analyzers}
 
 

@@ -167,7 +167,7 @@ class BuildSession:
         try:
             outcome = run_build(docker, request, dockerfile, buildx=buildx, running=self.running, on_line=on_line)
         finally:
-            job.checkout.release()
+            _release(job.checkout, beside)
         read_early = reader.future if reader else None
         seconds = outcome.seconds
         prune = not self.settings.keep_cache
@@ -259,6 +259,16 @@ class _EarlyReader:
     def _start(self, step_image: str) -> None:
         with contextlib.suppress(RuntimeError):  # the review is being interrupted: the pool is shut
             self.future = self.pool.submit(self.session.read_step_image, step_image)
+
+
+def _release(checkout: Checkout, pool: ThreadPoolExecutor | None) -> None:
+    """A build is done with its checkout: removing it (the last build's) is left to `pool`, off
+    the way to the next build."""
+    if pool is not None:
+        with contextlib.suppress(RuntimeError):  # shut down: the review is being interrupted
+            pool.submit(checkout.release)
+            return
+    checkout.release()
 
 
 def new_run_id() -> str:
