@@ -23,7 +23,7 @@ from bot.image.layer_cache import LayerCache, default_cache_dir
 from bot.image.report import image_data, image_tables, total_delta
 from bot.image.result import ImageResult, ImageRuleContext, SideResult
 from bot.image.rules import RULES
-from bot.image.runner import BuildSession, SideJob, new_run_id, tag_for
+from bot.image.runner import BuildSession, SideJob, new_run_id, reuse_book, tag_for
 from bot.model import Finding, Section
 from bot.options import ReviewOptions
 from bot.text import split_lines
@@ -70,7 +70,8 @@ def _analyze(changes: ChangeSet, config: Config, options: ReviewOptions, workspa
     build_cache, cache_note = choose_build_cache(engine, options.build_cache_dir)
     notes.extend([cache_note] if cache_note else [])
     cache = LayerCache(default_cache_dir())
-    session = BuildSession(engine, config.image, workspace, options.keep_images, cache, build_cache)
+    reuse = reuse_book(engine, config.image, options.keep_images, cache)
+    session = BuildSession(engine, config.image, workspace, options.keep_images, cache, build_cache, reuse=reuse)
     workspace.builds_started.set()
     outcomes = session.run_all(jobs)
     checkouts = {id(job.checkout): job.checkout for job in jobs}.values()
@@ -207,7 +208,21 @@ def _result_notes(result: ImageResult) -> list[str]:
         notes.append(f"{label}: the base image does not build{where} ({base.failure.reason}): sizes not compared")
     elif base.problem and head.measure is not None:
         notes.append(f"{label}: {base.problem}")
+    notes.extend(_reuse_note(label, side, result) for side in ("head", "base") if _side(result, side).reused)
     return notes
+
+
+def _side(result: ImageResult, side: str) -> SideResult:
+    return result.head if side == "head" else result.base
+
+
+def _reuse_note(label: str, side: str, result: ImageResult) -> str:
+    measure = _side(result, side).measure
+    image = f" {measure.image_id.removeprefix('sha256:')[:12]}" if measure else ""
+    return (
+        f"{label}: {side} image{image} not built again: an earlier review built it from the same commit, "
+        "Dockerfile, build arguments and base images, and the engine still has it"
+    )
 
 
 def _builder_note(buildx: bool, version: str) -> str:

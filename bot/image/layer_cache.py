@@ -4,7 +4,8 @@ Layers are content-addressed (a layer's diff_id is the sha256 of its tar), and s
 configs (the image ID is the sha256 of its config): an entry can never go stale. The classic
 `docker image save` format names each layer's directory by a legacy "v1 id", a digest of the
 layer's chain; the cache remembers which diff_id each such name holds, so that a later save can
-skip the layers it already knows without reading them. A directory of small gzip-ed JSON files
+skip the layers it already knows without reading them. It also keeps which image a build gave,
+by a digest of the build's inputs (bot/image/reuse.py). A directory of small gzip-ed JSON files
 under `~/.cache/dockhand` (or `$DOCKHAND_CACHE_DIR`); a cache that cannot be read or written
 is no error, only slower.
 """
@@ -74,6 +75,15 @@ class LayerCache:
     def store_saved_layer(self, v1_id: str, diff_id: str) -> None:
         if self.saved_layer(v1_id) != diff_id:
             self._write("v1", v1_id, diff_id)
+
+    def build(self, key: str) -> str | None:
+        """The image a build with these inputs gave (bot/image/reuse.py)."""
+        data = self._read("build", key)
+        return data if isinstance(data, str) and data.startswith("sha256:") else None
+
+    def store_build(self, key: str, image_id: str) -> None:
+        if self.build(key) != image_id:
+            self._write("build", key, image_id)
 
     def _path(self, kind: str, digest: str) -> Path:
         name = digest.removeprefix("sha256:")

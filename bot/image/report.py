@@ -175,7 +175,7 @@ def image_data(result: ImageResult) -> dict[str, Any]:
 
 
 def _side_data(side: SideResult) -> dict[str, Any]:
-    return {**_measure_data(side.measure, side.failure, side.problem), "seconds": _seconds(side)}
+    return {**_measure_data(side.measure, side.failure, side.problem), "seconds": _seconds(side), "reused": side.reused}
 
 
 def _seconds(side: SideResult) -> dict[str, float | None]:

@@ -23,6 +23,8 @@ class SideResult:
     """How long the build ran (None: it did not run)."""
     read_seconds: float | None = None
     """How long measuring the image took once it was built."""
+    reused: bool = False
+    """Not built: an earlier review built the same inputs into this image (bot/image/reuse.py)."""
 
 
 @dataclass(frozen=True)

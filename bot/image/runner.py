@@ -36,6 +36,7 @@ from bot.image.layer_cache import LayerCache
 from bot.image.layers import MeasureError
 from bot.image.measure import inspect_image, measure_image
 from bot.image.result import SideResult
+from bot.image.reuse import BuildInputs, ReuseBook, build_inputs
 from bot.image.save import AncestorImage, read_image
 from bot.image.settings import ImageSettings
 from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
@@ -91,6 +92,8 @@ class BuildSession:
     """BuildKit's cache directory, when the builder can export to one."""
     running: RunningBuilds = field(default_factory=RunningBuilds)
     lost: EngineLoss = field(default_factory=EngineLoss)
+    reuse: ReuseBook | None = None
+    """Builds not run again (bot/image/reuse.py): only where the images stay in the engine."""
 
     def run_all(self, jobs: list[SideJob]) -> list[SideResult]:
         """Every job's result, in the jobs' order; `settings.concurrency` builds at a time.
@@ -109,7 +112,7 @@ class BuildSession:
         pools = (builds, measures, beside)
         try:
             for checkout in {id(job.checkout): job.checkout for job in jobs}.values():
-                beside.submit(checkout.prepare)
+                beside.submit(self._prepare, checkout, [job for job in jobs if job.checkout is checkout])
             built = [builds.submit(self.build_one, job, beside) for job in jobs]
             pairs = zip(jobs, built, strict=True)
             measured = [measures.submit(self._measure_built, job, future) for job, future in pairs]
@@ -123,6 +126,24 @@ class BuildSession:
             for pool in pools:
                 pool.shutdown(wait=True)
 
+    def _prepare(self, checkout: Checkout, jobs: list[SideJob]) -> None:
+        """Make a checkout ahead of its builds, unless none of them will run."""
+        if not all(self._reused(job) for job in jobs):
+            checkout.prepare()
+
+    def _reused(self, job: SideJob) -> str | None:
+        """The image an earlier build of the same inputs gave, when this build need not run."""
+        if self.reuse is None:
+            return None
+        dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
+        platform = job.target.platform or self.settings.platform
+        commit = job.checkout.commit
+
+        def inputs() -> BuildInputs | None:
+            return build_inputs(commit, job.target, job.dockerfile_path, dockerfile, platform)
+
+        return self.reuse.image(id(job), job.checkout.repo, inputs)
+
     def _measure_built(self, job: SideJob, build: Future[Built]) -> SideResult:
         built = build.result()
         if built.failed is not None or built.image_id is None:
@@ -130,7 +151,8 @@ class BuildSession:
         started = time.monotonic()
         ancestor = built.early.result() if built.early is not None else None
         measured = self._measured(job, built.image_id, parse_dockerfile(job.dockerfile_path, job.text), ancestor)
-        return replace(measured, build_seconds=built.seconds, read_seconds=time.monotonic() - started)
+        seconds = time.monotonic() - started
+        return replace(measured, build_seconds=built.seconds, read_seconds=seconds, reused=built.reused)
 
     def build_one(self, job: SideJob, beside: ThreadPoolExecutor | None = None) -> Built:
         """The built image's id, or the failed side's result; its removal is registered. With
@@ -138,6 +160,9 @@ class BuildSession:
         if self.lost.reason:
             job.checkout.release()
             return Built(failed=SideResult(problem=ENGINE_LOST))
+        if (reused := self._reused(job)) is not None:
+            job.checkout.release()
+            return Built(reused, reused=True)
         dockerfile = parse_dockerfile(job.dockerfile_path, job.text)
         try:
             root = job.checkout.path()
@@ -186,6 +211,8 @@ class BuildSession:
             return Built(failed=SideResult(failure=outcome.failure), seconds=seconds)
         if tag and not self.keep_images:
             self.workspace.on_close(_remover(docker, tag, prune=prune, only_dangling=False))
+        if self.reuse is not None:
+            self.reuse.remember(id(job), outcome.image_id)
         return Built(outcome.image_id, early=read_early, seconds=seconds)
 
     @property
@@ -242,6 +269,8 @@ class Built:
     """The build's last layer-making step image, being read while the build finished."""
     seconds: float | None = None
     """How long the build ran (None: it did not start)."""
+    reused: bool = False
+    """Not built: an earlier build of the same inputs gave this image (bot/image/reuse.py)."""
 
 
 class _EarlyReader:
@@ -259,6 +288,16 @@ class _EarlyReader:
     def _start(self, step_image: str) -> None:
         with contextlib.suppress(RuntimeError):  # the review is being interrupted: the pool is shut
             self.future = self.pool.submit(self.session.read_step_image, step_image)
+
+
+def reuse_book(
+    engine: Engine, settings: ImageSettings, keep_images: bool, cache: LayerCache | None
+) -> ReuseBook | None:
+    """Builds are reused only where their images stay in the engine: the classic builder's, kept
+    as its cache (BuildKit keeps a cache of its own, and its images are removed after the review)."""
+    if cache is None or keep_images or engine.buildx or not settings.keep_cache:
+        return None
+    return ReuseBook(engine.docker, cache)
 
 
 def _release(checkout: Checkout, pool: ThreadPoolExecutor | None) -> None:

@@ -125,6 +125,7 @@ def test_new_dockerfile_has_no_base_image(make_repo: GitRepoFactory, busybox_ima
         "problem": "new Dockerfile: no base image to compare with",
         "failure": None,
         "seconds": {"build": None, "read_back": None},  # nothing was built
+        "reused": False,
     }
     assert image["head"]["built"] is True
     assert section.data["size_delta_bytes"] == image["head"]["size_bytes"]
