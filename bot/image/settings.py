@@ -7,7 +7,8 @@ image:
   timeout: 900                # seconds per build
   network: none               # docker build --network (default: the builder's own)
   platform: linux/amd64       # docker build --platform for every image (default: the engine's)
-  keep-cache: true            # keep the builder's cache (the classic builder's: its images, untagged)
+  keep-cache: true            # keep the builder's cache (the classic builder's: its images, untagged;
+                              # then a build whose inputs an earlier review built is not run again)
   growth-threshold-mb: 10     # an instruction growing more than this gets an inline finding
   waste-threshold-mb: 10      # an instruction wasting more than this gets an inline finding
   budget:                     # exceeding it is a finding of `severity`
