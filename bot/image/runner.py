@@ -23,10 +23,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from bot.diskspace import disk_full_reason, is_disk_full
 from bot.git import GitError
-from bot.image.build import BuildRequest, RunningBuilds, run_build
+from bot.image.build import BuildOutcome, BuildRequest, RunningBuilds, run_build
 from bot.image.buildcache import BuildCache
 from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget
@@ -168,15 +169,34 @@ class BuildSession:
             root = job.checkout.path()
         except (GitError, OSError) as error:
             job.checkout.release()
-            if is_disk_full(error):
-                reason = self.lost.full_disk(disk_full_reason(f"the {job.side} commit could not be checked out"))
-                return Built(failed=SideResult(problem=f"not built: {reason}"))
-            return Built(failed=SideResult(problem=f"the {job.side} commit cannot be checked out: {error}"))
-        tag = job.tag if self.tagged else None
-        request = BuildRequest(
+            return Built(failed=self._not_checked_out(job, error))
+        buildx = self.engine.buildx
+        reader = _EarlyReader(self, beside) if beside is not None and not buildx else None
+        watcher = reader.watcher(dockerfile, job.target.target) if reader else None
+        try:
+            outcome = run_build(
+                self.engine.docker,
+                self._request(job, root),
+                dockerfile,
+                buildx=buildx,
+                running=self.running,
+                on_line=watcher.feed if watcher else None,
+            )
+        finally:
+            _release(job.checkout, beside)
+        return self._after(job, outcome, reader.future if reader else None)
+
+    def _not_checked_out(self, job: SideJob, error: GitError | OSError) -> SideResult:
+        if is_disk_full(error):
+            reason = self.lost.full_disk(disk_full_reason(f"the {job.side} commit could not be checked out"))
+            return SideResult(problem=f"not built: {reason}")
+        return SideResult(problem=f"the {job.side} commit cannot be checked out: {error}")
+
+    def _request(self, job: SideJob, root: Path) -> BuildRequest:
+        return BuildRequest(
             dockerfile=root / job.dockerfile_path,
             context=root / job.target.context,
-            tag=tag,
+            tag=job.tag if self.tagged else None,
             target=job.target.target,
             args=job.target.args,
             platform=job.target.platform or self.settings.platform,
@@ -184,17 +204,10 @@ class BuildSession:
             timeout=float(self.settings.timeout),
             cache_flags=self.build_cache.flags(job.side) if self.build_cache else (),
         )
-        docker = self.engine.docker
-        buildx = self.engine.buildx
-        reader = _EarlyReader(self, beside) if beside is not None and not buildx else None
-        watcher = reader.watcher(dockerfile, job.target.target) if reader else None
-        on_line = watcher.feed if watcher else None
-        try:
-            outcome = run_build(docker, request, dockerfile, buildx=buildx, running=self.running, on_line=on_line)
-        finally:
-            _release(job.checkout, beside)
-        read_early = reader.future if reader else None
-        seconds = outcome.seconds
+
+    def _after(self, job: SideJob, outcome: BuildOutcome, read_early: Future[AncestorImage | None] | None) -> Built:
+        """What a finished build gave; what it leaves in the engine is registered for removal."""
+        docker, seconds = self.engine.docker, outcome.seconds
         prune = not self.settings.keep_cache
         if not self.keep_images and prune:
             for leftover in outcome.leftover:
@@ -209,8 +222,8 @@ class BuildSession:
             return Built(failed=failed, seconds=seconds)
         if outcome.image_id is None:
             return Built(failed=SideResult(failure=outcome.failure), seconds=seconds)
-        if tag and not self.keep_images:
-            self.workspace.on_close(_remover(docker, tag, prune=prune, only_dangling=False))
+        if self.tagged and not self.keep_images:
+            self.workspace.on_close(_remover(docker, job.tag, prune=prune, only_dangling=False))
         if self.reuse is not None:
             self.reuse.remember(id(job), outcome.image_id)
         return Built(outcome.image_id, early=read_early, seconds=seconds)
