@@ -4,7 +4,7 @@ The review is of commits, not of whatever the working tree holds: both sides are
 a `git worktree` of their commit in a temporary directory (files a .gitignore hides, local
 edits and untracked secrets are not in it). A worktree goes as soon as the builds that need it
 are done, else when the Workspace closes (also after a failure or Ctrl-C); `git worktree
-prune` clears the bookkeeping of any a killed run left behind.
+prune`, after each removal, clears the bookkeeping of any a killed run left behind.
 
 A pull request can commit symbolic links that point outside the repository (`.dockerignore ->
 /etc/shadow`). Git checks them out as links, and the docker client reads a Dockerfile and a
@@ -63,7 +63,6 @@ class Checkout:
             if self._parent is None:
                 self._parent = Path(tempfile.mkdtemp(prefix=WORKTREE_PREFIX))
                 self.workspace.on_close(self.remove)
-                self.repo.try_run(["worktree", "prune"])
                 add = ["-c", "advice.detachedHead=false", "worktree", "add", "--detach", "--force"]
                 try:
                     self.repo.run([*add, str(self._parent / "tree"), self.commit])
