@@ -251,6 +251,13 @@ class GitRepo:
         wanted = list(dict.fromkeys(blobs))
         return {oid: int(header[2]) for oid, header, _ in self._sizes.ask(wanted) if _is_blob(header)}
 
+    def object_ids(self, names: Iterable[str]) -> dict[str, str]:
+        """The ID of each object named (`<commit>:<path>`, `<commit>^{tree}`) that exists, asked
+        of the running `cat-file --batch-check`: no process per name, and no name on a command
+        line. A name with a line break cannot be asked that way and is left out."""
+        askable = [name for name in dict.fromkeys(names) if "\n" not in name]
+        return {name: header[0] for name, header, _ in self._sizes.ask(askable) if len(header) == 3}
+
     def read_blobs(self, blobs: Iterable[str]) -> dict[str, bytes]:
         """Contents of the blobs that exist (missing ones are left out)."""
         wanted = list(dict.fromkeys(blobs))

@@ -50,6 +50,11 @@ class Checkout:
         with self._lock:
             self._users += 1
 
+    @property
+    def made(self) -> bool:
+        with self._lock:
+            return self._parent is not None
+
     def prepare(self) -> None:
         """Make it now, ahead of the build that needs it (which gets any error then)."""
         with contextlib.suppress(GitError, OSError):

@@ -99,25 +99,12 @@ def build_key(repo: GitRepo, docker: Docker, inputs: BuildInputs) -> str | None:
 
 
 def _object_ids(repo: GitRepo, commit: str, context: str, dockerfile: str) -> tuple[str, str]:
-    """git's IDs of the context's tree and of the Dockerfile's blob in `commit` ("" when absent).
-    The paths are literal pathspecs after `--`: whatever a pull request names them."""
+    """git's IDs of the context's tree and of the Dockerfile's blob in `commit` ("" when absent)."""
     context = context.strip("/")
-    if context in ("", "."):
-        tree = repo.run(["rev-parse", "--verify", "--quiet", f"{commit}^{{tree}}"]).decode().strip()
-    else:
-        tree = _listed_id(repo, commit, context, ["-d"])
-    return tree, _listed_id(repo, commit, dockerfile, [])
-
-
-def _listed_id(repo: GitRepo, commit: str, path: str, options: list[str]) -> str:
-    """The ID `git ls-tree` lists for exactly `path` (asked alone: ls-tree shows no directory
-    that another of its paths goes into)."""
-    out = repo.run(["--literal-pathspecs", "ls-tree", "-z", "--full-tree", *options, commit, "--", path])
-    for record in out.split(b"\0"):
-        meta, _, listed = record.partition(b"\t")
-        if meta and listed.decode("utf-8", errors="surrogateescape") == path:
-            return meta.split()[2].decode()
-    return ""
+    tree = f"{commit}^{{tree}}" if context in ("", ".") else f"{commit}:{context}"
+    blob = f"{commit}:{dockerfile}"
+    found = repo.object_ids([tree, blob])
+    return found.get(tree, ""), found.get(blob, "")
 
 
 def still_there(docker: Docker, image_id: str) -> bool:

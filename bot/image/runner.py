@@ -129,7 +129,7 @@ class BuildSession:
 
     def _prepare(self, checkout: Checkout, jobs: list[SideJob]) -> None:
         """Make a checkout ahead of its builds, unless none of them will run."""
-        if not all(self._reused(job) for job in jobs):
+        if not checkout.made and not all(self._reused(job) for job in jobs):
             checkout.prepare()
 
     def _reused(self, job: SideJob) -> str | None:
