@@ -134,3 +134,18 @@ def test_the_key_follows_the_context_and_the_dockerfile_and_nothing_else(make_re
     repo.git("commit", "--quiet", "-am", "the context changes")
     assert key(repo.git("rev-parse", "HEAD")) not in (None, base_key)
     assert key(repo.base, "s*/Missing.Dockerfile") is None  # no such file in the commit: build it
+
+
+@pytest.mark.docker
+def test_a_second_review_of_the_same_push_builds_nothing_and_reports_the_same(
+    make_repo: GitRepoFactory, busybox_image: Callable[..., str], engine_requests: Callable[[], list[str]]
+) -> None:
+    text = f"FROM {busybox_image()}\nCOPY app.txt /app.txt\nUSER 1000\n"
+    repo = make_repo({"Dockerfile": text, "app.txt": "one\n"}, {"Dockerfile": text, "app.txt": "two\n"})
+    first = image_section(review_repo(repo))
+    before = len(engine_requests())
+    again = image_section(review_repo(repo))  # a CI job run again on the same commits
+    assert builds(engine_requests()[before:]) == 0
+    assert [again.data["images"][0][side]["reused"] for side in ("head", "base")] == [True, True]
+    assert again.tables == first.tables
+    assert again.data["size_delta_bytes"] == first.data["size_delta_bytes"]
