@@ -53,8 +53,9 @@ class Workspace:
     parsed: ParsedFiles = field(default_factory=ParsedFiles)
     """Files parsed for this review, shared by every analyzer (see bot/parsing/cache.py)."""
     builds_started: threading.Event = field(default_factory=threading.Event)
-    """Set once the image analyzer starts its builds, or has none to start: the analyzers beside
-    the builds wait for it, so that loading their modules does not hold up the first build."""
+    """Set as the first build starts (or once the image analyzer knows it starts none): the
+    analyzers beside the builds wait for it, so that loading their modules does not hold up the
+    work before the first build (checkout, reuse check)."""
     _views: dict[str, RepoView] = field(default_factory=dict)
     _views_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _cleanups: list[Callable[[], None]] = field(default_factory=list)

@@ -72,7 +72,6 @@ def _analyze(changes: ChangeSet, config: Config, options: ReviewOptions, workspa
     cache = LayerCache(default_cache_dir())
     reuse = reuse_book(engine, config.image, options.keep_images, cache)
     session = BuildSession(engine, config.image, workspace, options.keep_images, cache, build_cache, reuse=reuse)
-    workspace.builds_started.set()
     outcomes = session.run_all(jobs)
     checkouts = {id(job.checkout): job.checkout for job in jobs}.values()
     notes.extend(note for checkout in checkouts if (note := checkout.note()) is not None)

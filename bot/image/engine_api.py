@@ -14,14 +14,18 @@ Paths carry no API version: the engine answers in its own, the one its client sp
 
 from __future__ import annotations
 
-import http.client
+import functools
+import io
 import json
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    import http.client
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 
@@ -43,10 +47,6 @@ class EngineAPI:
         except ValueError:
             raise EngineAPIError(f"the engine's answer to {path.split('?')[0]} is not JSON") from None
 
-    def stream(self, path: str, timeout: float) -> http.client.HTTPResponse:
-        """The body of a GET as it arrives (a tar for `docker image save`); close it when done."""
-        return self._get(path, timeout)
-
     def version(self, timeout: float) -> str:
         data = self.get_json("/version", timeout)
         return str(data.get("Version") or "") if isinstance(data, dict) else ""
@@ -57,12 +57,14 @@ class EngineAPI:
     def image_history(self, ref: str, timeout: float) -> Any:
         return self.get_json(f"/images/{quote(ref, safe='')}/history", timeout)
 
-    def save_image(self, ref: str, timeout: float) -> http.client.HTTPResponse:
-        """`docker image save REF`: the tar, as it streams."""
-        return self.stream(f"/images/get?names={quote(ref, safe='')}", timeout)
+    def save_image(self, ref: str, timeout: float) -> Body:
+        """`docker image save REF`: the tar, as it streams; close it when done."""
+        return Body(self._get(f"/images/get?names={quote(ref, safe='')}", timeout))
 
     def _get(self, path: str, timeout: float) -> http.client.HTTPResponse:
-        connection = _UnixConnection(self.socket_path, timeout)
+        import http.client  # here: with ssl and email it costs ~9 ms, not to be paid before the first build
+
+        connection = _connection_class()(self.socket_path, timeout)
         try:
             connection.request("GET", path, headers={"Host": "docker"})
             response = connection.getresponse()
@@ -75,20 +77,51 @@ class EngineAPI:
         return response
 
 
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, socket_path: str, timeout: float) -> None:
-        super().__init__("docker", timeout=timeout)
-        self.socket_path = socket_path
+class Body(io.BufferedIOBase):
+    """An answer's body as a binary stream; an answer cut short is an OSError, as from a pipe."""
 
-    def connect(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(self.timeout)
+    def __init__(self, response: http.client.HTTPResponse) -> None:
+        super().__init__()
+        self.response = response
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        import http.client
+
         try:
-            sock.connect(self.socket_path)
-        except OSError:
-            sock.close()
-            raise
-        self.sock = sock
+            return self.response.read(size if size is not None and size >= 0 else None)
+        except http.client.HTTPException as error:
+            raise OSError(f"the engine's answer was cut short ({type(error).__name__})") from None
+
+    def close(self) -> None:
+        self.response.close()
+        super().close()
+
+
+@functools.cache
+def _connection_class() -> Callable[[str, float], http.client.HTTPConnection]:
+    import http.client
+
+    class UnixConnection(http.client.HTTPConnection):
+        """HTTP to the engine's unix socket."""
+
+        def __init__(self, socket_path: str, timeout: float) -> None:
+            super().__init__("docker", timeout=timeout)
+            self.socket_path = socket_path
+
+        def connect(self) -> None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(self.timeout)
+            try:
+                sock.connect(self.socket_path)
+            except OSError:
+                sock.close()
+                raise
+            self.sock = sock
+
+    return UnixConnection
 
 
 def engine_api(env: Mapping[str, str]) -> EngineAPI | None:

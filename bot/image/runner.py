@@ -114,7 +114,7 @@ class BuildSession:
         try:
             for checkout in {id(job.checkout): job.checkout for job in jobs}.values():
                 beside.submit(self._prepare, checkout, [job for job in jobs if job.checkout is checkout])
-            built = [builds.submit(self.build_one, job, beside) for job in jobs]
+            built = [builds.submit(self._build, job, beside) for job in jobs]
             pairs = zip(jobs, built, strict=True)
             measured = [measures.submit(self._measure_built, job, future) for job, future in pairs]
             return [future.result() for future in measured]
@@ -155,6 +155,12 @@ class BuildSession:
         seconds = time.monotonic() - started
         return replace(measured, build_seconds=built.seconds, read_seconds=seconds, reused=built.reused)
 
+    def _build(self, job: SideJob, beside: ThreadPoolExecutor) -> Built:
+        try:
+            return self.build_one(job, beside)
+        finally:
+            self.workspace.builds_started.set()  # this job built nothing, or its build is over
+
     def build_one(self, job: SideJob, beside: ThreadPoolExecutor | None = None) -> Built:
         """The built image's id, or the failed side's result; its removal is registered. With
         `beside`, a classic build's last layer-making step is read back there while it finishes."""
@@ -173,6 +179,7 @@ class BuildSession:
         buildx = self.engine.buildx
         reader = _EarlyReader(self, beside) if beside is not None and not buildx else None
         watcher = reader.watcher(dockerfile, job.target.target) if reader else None
+        self.workspace.builds_started.set()
         try:
             outcome = run_build(
                 self.engine.docker,

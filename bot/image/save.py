@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
+import io
 import json
 import os
 import tarfile
@@ -168,12 +168,12 @@ def _read_save(
                         if handle is not None:
                             reader.take(member.name.removeprefix("./"), member.size, handle)
                 return reader.finished()
-        except (tarfile.TarError, OSError, ValueError, http.client.HTTPException) as error:
+        except (tarfile.TarError, OSError, ValueError) as error:
             raise MeasureError(f"cannot read `docker image save` output: {error}") from None
 
 
 @contextlib.contextmanager
-def _save_stream(docker: Docker, image_id: str) -> Iterator[IO[bytes]]:
+def _save_stream(docker: Docker, image_id: str) -> Iterator[IO[bytes] | io.BufferedIOBase]:
     """`docker image save`, from the engine's socket or from the client; stopped if not read to
     the end, and a DockerError for what the engine or the client said went wrong."""
     if docker.api is not None:
