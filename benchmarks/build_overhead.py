@@ -114,9 +114,12 @@ class ReviewTime:
         )
 
 
-def image_times(output: Path, total: float) -> ReviewTime:
+def image_times(output: Path, total: float) -> ReviewTime | None:
+    """None for a review from a `--tree` that does not report its timings yet."""
     section = json.loads(output.read_text(encoding="utf-8"))["sections"]["image"]
     image = section["images"][0]
+    if "seconds" not in section or "seconds" not in image["head"]:
+        return None
     head, base = image["head"]["seconds"]["build"] or 0.0, image["base"]["seconds"]["build"] or 0.0
     return ReviewTime(total, head, base, section["seconds"])
 
@@ -173,12 +176,14 @@ def main() -> int:
             for times, run in runs if round_number % 2 == 0 else reversed(runs):
                 times.append(run())
             print(f"round {round_number + 1}: (a) docker build {plain[-1]:.2f}s  (b) dockhand review {review[-1]:.2f}s")
-            parts.append(image_times(output, review[-1]))
-            print(f"         (b) = {parts[-1].parts()}")
+            if (timed := image_times(output, review[-1])) is not None:
+                parts.append(timed)
+                print(f"         (b) = {timed.parts()}")
         print(summary("(a)", plain))
         print(summary("(b)", review))
-        typical = sorted(parts, key=lambda p: p.total)[len(parts) // 2]
-        print(f"(b), the median round: {typical.parts()}")
+        if parts:
+            typical = sorted(parts, key=lambda p: p.total)[len(parts) // 2]
+            print(f"(b), the median round: {typical.parts()}")
         a, b = statistics.median(plain), statistics.median(review)
         per_round = statistics.median(r / p for r, p in zip(review, plain, strict=True))
         print(f"ratio b/a = {b / a:.2f} (median of per-round ratios {per_round:.2f}; target <= 1.3)")
