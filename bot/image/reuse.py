@@ -46,7 +46,7 @@ class BuildInputs:
     args: tuple[tuple[str, str], ...]
     platform: str | None
     from_images: tuple[str, ...]
-    """The images the stages start FROM (and COPY --from), as written."""
+    """The images the stages start FROM, with the build arguments in their names."""
 
 
 def build_inputs(
