@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from bot.image.docker import Docker
 from bot.image.history import display_text, short_text
@@ -93,10 +94,12 @@ def build_command(request: BuildRequest, *, buildx: bool, iidfile: Path) -> list
 
 
 @dataclass
-class RunningBuilds:
-    """The docker processes building right now, so an interrupted review can stop them at once."""
+class RunningWork:
+    """The docker work running right now, so that an interrupted review stops it at once: the
+    build processes (interrupted as Ctrl-C would) and the image saves being read (closed)."""
 
     _processes: set[subprocess.Popen[bytes]] = field(default_factory=set)
+    _streams: set[Closable] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopped: bool = False
 
@@ -113,6 +116,18 @@ class RunningBuilds:
         with self._lock:
             self._processes.discard(process)
 
+    def add_stream(self, stream: Closable) -> None:
+        """Track a save being read; one opened after `stop_all` is closed at once."""
+        with self._lock:
+            self._streams.add(stream)
+            stopped = self._stopped
+        if stopped:
+            stream.close()
+
+    def discard_stream(self, stream: Closable) -> None:
+        with self._lock:
+            self._streams.discard(stream)
+
     @property
     def stopped(self) -> bool:
         """The review is being interrupted: a failed build is the interruption, not the engine."""
@@ -120,13 +135,21 @@ class RunningBuilds:
             return self._stopped
 
     def stop_all(self) -> None:
-        """Interrupt every running build (the docker client cancels it on the engine)."""
+        """Interrupt every running build (the docker client cancels it on the engine) and close
+        every save being read (its reader fails at once instead of reading to the end)."""
         with self._lock:
             self._stopped = True
-            processes = list(self._processes)
+            processes, streams = list(self._processes), list(self._streams)
         for process in processes:
             with contextlib.suppress(OSError):
                 process.send_signal(signal.SIGINT)
+        for stream in streams:
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
 
 
 def run_build(
@@ -135,14 +158,14 @@ def run_build(
     dockerfile: Dockerfile,
     *,
     buildx: bool,
-    running: RunningBuilds | None = None,
+    running: RunningWork | None = None,
     on_line: Callable[[str], None] | None = None,
 ) -> BuildOutcome:
     """Build; on failure, find the instruction that failed in the builder's output.
 
     `on_line` sees each line of that output as it arrives (see bot/image/early_read.py)."""
     started = time.monotonic()
-    running = running or RunningBuilds()
+    running = running or RunningWork()
     with tempfile.TemporaryDirectory(prefix="dockhand-build-") as scratch:
         iidfile = Path(scratch) / "iid"
         command = [docker.binary, *build_command(request, buildx=buildx, iidfile=iidfile)]

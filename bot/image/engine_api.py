@@ -14,6 +14,7 @@ Paths carry no API version: the engine answers in its own, the one its client sp
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
@@ -59,14 +60,19 @@ class EngineAPI:
 
     def save_image(self, ref: str, timeout: float) -> Body:
         """`docker image save REF`: the tar, as it streams; close it when done."""
-        return Body(self._get(f"/images/get?names={quote(ref, safe='')}", timeout))
+        return Body(*self._exchange(f"/images/get?names={quote(ref, safe='')}", timeout))
 
     def _get(self, path: str, timeout: float) -> http.client.HTTPResponse:
+        return self._exchange(path, timeout)[0]
+
+    def _exchange(self, path: str, timeout: float) -> tuple[http.client.HTTPResponse, socket.socket | None]:
+        """The engine's answer to GET `path`, and the socket it comes on."""
         import http.client  # here: with ssl and email it costs ~9 ms, not to be paid before the first build
 
         connection = _connection_class()(self.socket_path, timeout)
         try:
             connection.request("GET", path, headers={"Host": "docker"})
+            sock = connection.sock
             response = connection.getresponse()
         except (OSError, http.client.HTTPException) as error:
             connection.close()
@@ -74,15 +80,16 @@ class EngineAPI:
         if response.status >= 400:
             with response:
                 raise EngineAPIError(_error_message(response.status, response.read()))
-        return response
+        return response, sock
 
 
 class Body(io.BufferedIOBase):
     """An answer's body as a binary stream; an answer cut short is an OSError, as from a pipe."""
 
-    def __init__(self, response: http.client.HTTPResponse) -> None:
+    def __init__(self, response: http.client.HTTPResponse, sock: socket.socket | None) -> None:
         super().__init__()
         self.response = response
+        self.sock = sock
 
     def readable(self) -> bool:
         return True
@@ -92,10 +99,14 @@ class Body(io.BufferedIOBase):
 
         try:
             return self.response.read(size if size is not None and size >= 0 else None)
-        except http.client.HTTPException as error:
+        except (http.client.HTTPException, AttributeError, ValueError) as error:  # closed by another thread
             raise OSError(f"the engine's answer was cut short ({type(error).__name__})") from None
 
     def close(self) -> None:
+        """Also from another thread: a read waiting on the socket then ends at once."""
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
         self.response.close()
         super().close()
 

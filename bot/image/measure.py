@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.image.build import RunningWork
 from bot.image.docker import QUICK_SECONDS, Docker, DockerError
 from bot.image.engine_api import EngineAPIError
 from bot.image.history import Step, map_steps
@@ -41,11 +42,13 @@ def measure_image(
     target: str | None,
     cache: LayerCache | None,
     ancestor: AncestorImage | None = None,
+    running: RunningWork | None = None,
 ) -> ImageMeasure:
-    """`ancestor`: the build's last layer-making step image, when it was read early."""
+    """`ancestor`: the build's last layer-making step image, when it was read early; `running`:
+    where an interrupted review stops the reading."""
     inspected = inspect_image(docker, image_id)
     diff_ids = [str(d) for d in (inspected.get("RootFS") or {}).get("Layers") or []]
-    saved = read_image(docker, image_id, diff_ids, cache, ancestor)
+    saved = read_image(docker, image_id, diff_ids, cache, ancestor, running)
     steps = map_steps(saved.config, saved.layers, dockerfile, target)
     platform = "/".join(p for p in (inspected.get("Os"), inspected.get("Architecture"), inspected.get("Variant")) if p)
     return ImageMeasure(

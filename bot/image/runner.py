@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bot.diskspace import disk_full_reason, is_disk_full
 from bot.git import GitError
-from bot.image.build import BuildOutcome, BuildRequest, RunningBuilds, run_build
+from bot.image.build import BuildOutcome, BuildRequest, RunningWork, run_build
 from bot.image.buildcache import BuildCache
 from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget
@@ -91,7 +91,7 @@ class BuildSession:
     cache: LayerCache | None
     build_cache: BuildCache | None = None
     """BuildKit's cache directory, when the builder can export to one."""
-    running: RunningBuilds = field(default_factory=RunningBuilds)
+    running: RunningWork = field(default_factory=RunningWork)
     lost: EngineLoss = field(default_factory=EngineLoss)
     reuse: ReuseBook | None = None
     """Builds not run again (bot/image/reuse.py): only where the images stay in the engine."""
@@ -247,7 +247,7 @@ class BuildSession:
             inspected = inspect_image(self.engine.docker, step_image)
             image_id = str(inspected.get("Id") or "")
             diff_ids = [str(d) for d in (inspected.get("RootFS") or {}).get("Layers") or []]
-            saved = read_image(self.engine.docker, image_id, diff_ids, self.cache)
+            saved = read_image(self.engine.docker, image_id, diff_ids, self.cache, running=self.running)
         except (DockerError, MeasureError, OSError):
             return None
         return AncestorImage(image_id, saved) if image_id else None
@@ -256,9 +256,8 @@ class BuildSession:
         self, job: SideJob, image_id: str, dockerfile: Dockerfile, ancestor: AncestorImage | None = None
     ) -> SideResult:
         try:
-            measure = measure_image(
-                self.engine.docker, image_id, dockerfile, job.target.target, self.cache, ancestor=ancestor
-            )
+            docker, target = self.engine.docker, job.target.target
+            measure = measure_image(docker, image_id, dockerfile, target, self.cache, ancestor, self.running)
         except (DockerError, MeasureError, OSError) as error:
             if is_disk_full(error):
                 reason = self.lost.full_disk(disk_full_reason("the built images could not be read back"))

@@ -29,6 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from bot.image.build import RunningWork
 from bot.image.docker import Docker, DockerError, last_line
 from bot.image.early_read import config_after
 from bot.image.engine_api import EngineAPIError
@@ -109,11 +110,12 @@ def read_image(
     diff_ids: list[str],
     cache: LayerCache | None,
     ancestor: AncestorImage | None = None,
+    running: RunningWork | None = None,
 ) -> SavedImage:
     """The config and every layer of an image (`diff_ids` as `docker image inspect` lists them).
 
     `ancestor`: the image it was built on, read already; an image that adds no layer to it is
-    not saved (bot/image/early_read.py)."""
+    not saved (bot/image/early_read.py). `running`: where an interrupted review stops the save."""
     config = cache.config(image_id) if cache else None
     known = {d: layer for d in dict.fromkeys(diff_ids) if cache and (layer := cache.layer(d)) is not None}
     work = ReadWork()
@@ -126,7 +128,7 @@ def read_image(
         work = ancestor.saved.work  # the step image's reading is this image's
     containerd = False
     if config is None or len(known) < len(set(diff_ids)):
-        stream = _read_save(docker, image_id, diff_ids, set(diff_ids) - set(known), cache)
+        stream = _read_save(docker, image_id, diff_ids, set(diff_ids) - set(known), cache, running or RunningWork())
         config_name, saved = saved_config(stream.documents, image_id, diff_ids)
         config = config or saved
         known.update(stream.measured)
@@ -154,11 +156,11 @@ def _remember(
 
 
 def _read_save(
-    docker: Docker, image_id: str, diff_ids: list[str], wanted: set[str], cache: LayerCache | None
+    docker: Docker, image_id: str, diff_ids: list[str], wanted: set[str], cache: LayerCache | None, running: RunningWork
 ) -> _Stream:
     """One pass: the documents, and the `wanted` layers measured (in threads, while the rest of
     the stream arrives)."""
-    with _save_stream(docker, image_id) as stream:
+    with _save_stream(docker, image_id, running) as stream:
         try:
             with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
                 reader = _SaveReader(image_id, set(diff_ids), wanted, cache, pool)
@@ -173,25 +175,32 @@ def _read_save(
 
 
 @contextlib.contextmanager
-def _save_stream(docker: Docker, image_id: str) -> Iterator[IO[bytes] | io.BufferedIOBase]:
+def _save_stream(docker: Docker, image_id: str, running: RunningWork) -> Iterator[IO[bytes] | io.BufferedIOBase]:
     """`docker image save`, from the engine's socket or from the client; stopped if not read to
-    the end, and a DockerError for what the engine or the client said went wrong."""
+    the end or when `running` stops, and a DockerError for what the engine or the client said
+    went wrong."""
     if docker.api is not None:
         try:
             response = docker.api.save_image(image_id, SAVE_TIMEOUT_SECONDS)
         except EngineAPIError as error:
             raise DockerError(f"docker image save failed: {error}") from None
-        with response:
-            yield response
+        running.add_stream(response)
+        try:
+            with response:
+                yield response
+        finally:
+            running.discard_stream(response)
         return
     process = docker.popen(["image", "save", image_id])
     assert process.stdout is not None
+    running.add(process)
     try:
         yield process.stdout
     except BaseException:
         process.kill()
         raise
     finally:
+        running.discard(process)
         _finish(process)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.image.build import RunningWork
 from bot.image.docker import Docker, engine_gone
 from bot.image.engine_api import EngineAPI, EngineAPIError, engine_api
 from bot.image.layers import MeasureError
@@ -61,6 +62,10 @@ class FakeEngine(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
     def __init__(self, path: Path, answers: dict[str, Answer]) -> None:
         self.answers = answers
+        self.stalls: set[str] = set()
+        """Paths whose answer stops part way until `release` is set."""
+        self.stalled = threading.Event()
+        self.release = threading.Event()
         super().__init__(str(path), _Handler)
 
 
@@ -74,6 +79,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body) if length is None else length))
         self.end_headers()
         self.wfile.write(body)
+        self.wfile.flush()
+        if self.path in self.server.stalls:  # an engine still exporting a large image
+            self.server.stalled.set()
+            self.server.release.wait(timeout=60)
 
     def address_string(self) -> str:
         return "unix"
@@ -91,6 +100,7 @@ def fake_engine(short_dir: Path) -> Iterator[tuple[FakeEngine, EngineAPI]]:
     try:
         yield server, EngineAPI(str(path))
     finally:
+        server.release.set()
         server.shutdown()
         server.server_close()
 
@@ -125,3 +135,27 @@ def test_an_engine_that_stopped_listening_is_gone(short_dir: Path) -> None:
     listening_socket(path).close()  # the socket file stays; nobody answers it
     gone = engine_gone(Docker("/nonexistent/docker", {}, EngineAPI(str(path))))
     assert gone.startswith("the Docker engine stopped answering during the review (cannot reach the engine at unix://")
+
+
+def test_an_interrupted_review_stops_reading_a_save_at_once(fake_engine: tuple[FakeEngine, EngineAPI]) -> None:
+    server, api = fake_engine
+    path = "/images/get?names=sha256%3Aabc"
+    server.answers[path] = (200, b"\0" * 512, 1 << 30)  # a 1 GiB save, of which 512 bytes came so far
+    server.stalls.add(path)
+    running = RunningWork()
+    failures: list[BaseException] = []
+    docker = Docker("/nonexistent/docker", {}, api)
+
+    def read() -> None:
+        try:
+            read_image(docker, "sha256:abc", ["sha256:" + "1" * 64], None, None, running)
+        except MeasureError as error:
+            failures.append(error)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert server.stalled.wait(timeout=30)
+    running.stop_all()  # Ctrl-C: the reader waits on the socket for the rest of the gigabyte
+    reader.join(timeout=10)
+    assert not reader.is_alive()
+    assert len(failures) == 1
