@@ -9,7 +9,7 @@ them between the end of one build and the next. Builds still go through the dock
 Used only where the client would talk to a unix socket for certain: `DOCKER_HOST=unix://...`,
 or no DOCKER_HOST and no docker context chosen (then the default /var/run/docker.sock). A TCP or
 SSH host, or a named context, stays with the docker client, which knows how to reach them.
-Paths carry no API version: the engine answers in its own, the one its client speaks too.
+Requests name the engine's own API version, which `/_ping` tells (as the docker client asks).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import contextlib
 import functools
 import io
 import json
+import re
 import socket
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     import http.client
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
+_API_VERSION = re.compile(r"1\.\d{1,3}")
 
 
 class EngineAPIError(Exception):
@@ -38,6 +40,8 @@ class EngineAPIError(Exception):
 @dataclass(frozen=True)
 class EngineAPI:
     socket_path: str
+    _version: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """The API version the engine speaks, asked once (`/_ping`), as the docker client does."""
 
     def get_json(self, path: str, timeout: float) -> Any:
         response = self._get(path, timeout)
@@ -66,7 +70,18 @@ class EngineAPI:
         return self._exchange(path, timeout)[0]
 
     def _exchange(self, path: str, timeout: float) -> tuple[http.client.HTTPResponse, socket.socket | None]:
-        """The engine's answer to GET `path`, and the socket it comes on."""
+        """The engine's answer to GET /v<its API version>`path`, and the socket it comes on."""
+        if "api" not in self._version:
+            response, _ = self._request("/_ping", timeout)
+            with response:
+                response.read()
+            version = response.getheader("Api-Version") or ""
+            if not _API_VERSION.fullmatch(version):
+                raise EngineAPIError(f"the engine at unix://{self.socket_path} names no API version")
+            self._version["api"] = version
+        return self._request(f"/v{self._version['api']}{path}", timeout)
+
+    def _request(self, path: str, timeout: float) -> tuple[http.client.HTTPResponse, socket.socket | None]:
         import http.client  # here: with ssl and email it costs ~9 ms, not to be paid before the first build
 
         connection = _connection_class()(self.socket_path, timeout)
@@ -97,6 +112,8 @@ class Body(io.BufferedIOBase):
     def read(self, size: int | None = -1) -> bytes:
         import http.client
 
+        if self.closed:
+            raise OSError("the engine's answer was closed: the review is being interrupted")
         try:
             return self.response.read(size if size is not None and size >= 0 else None)
         except (http.client.HTTPException, AttributeError, ValueError) as error:  # closed by another thread

@@ -186,10 +186,10 @@ def _save_stream(docker: Docker, image_id: str, running: RunningWork) -> Iterato
             raise DockerError(f"docker image save failed: {error}") from None
         running.add_stream(response)
         try:
-            with response:
-                yield response
+            yield response
         finally:
             running.discard_stream(response)
+            response.close()
         return
     process = docker.popen(["image", "save", image_id])
     assert process.stdout is not None

@@ -62,6 +62,8 @@ class FakeEngine(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
     def __init__(self, path: Path, answers: dict[str, Answer]) -> None:
         self.answers = answers
+        """By path, without the API version the requests name."""
+        self.api_version = "1.41"
         self.stalls: set[str] = set()
         """Paths whose answer stops part way until `release` is set."""
         self.stalled = threading.Event()
@@ -73,14 +75,23 @@ class _Handler(BaseHTTPRequestHandler):
     server: FakeEngine
 
     def do_GET(self) -> None:
-        status, body, length = self.server.answers.get(self.path, (404, b'{"message": "page not found"}', None))
+        if self.path == "/_ping":
+            self.send_response(200)
+            if self.server.api_version:
+                self.send_header("Api-Version", self.server.api_version)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"OK")
+            return
+        path = self.path.removeprefix(f"/v{self.server.api_version}")
+        status, body, length = self.server.answers.get(path, (404, b'{"message": "page not found"}', None))
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body) if length is None else length))
         self.end_headers()
         self.wfile.write(body)
         self.wfile.flush()
-        if self.path in self.server.stalls:  # an engine still exporting a large image
+        if path in self.server.stalls:  # an engine still exporting a large image
             self.server.stalled.set()
             self.server.release.wait(timeout=60)
 
@@ -114,6 +125,15 @@ def test_an_error_answer_says_what_the_engine_said(fake_engine: tuple[FakeEngine
     server.answers["/version"] = (500, b"engine overloaded\n", None)
     with pytest.raises(EngineAPIError, match=r"^engine overloaded$"):
         api.version(5)
+
+
+def test_requests_name_the_api_version_the_engine_speaks(fake_engine: tuple[FakeEngine, EngineAPI]) -> None:
+    server, api = fake_engine
+    server.answers["/version"] = (200, b'{"Version": "29.1.0"}', None)
+    assert api.version(5) == "29.1.0"  # asked as /v1.41/version, after /_ping said 1.41
+    server.api_version = ""
+    with pytest.raises(EngineAPIError, match="names no API version"):
+        EngineAPI(api.socket_path).version(5)
 
 
 def test_a_save_cut_short_is_a_measure_error(fake_engine: tuple[FakeEngine, EngineAPI]) -> None:
