@@ -44,9 +44,14 @@ class EngineAPI:
     """The API version the engine speaks, asked once (`/_ping`), as the docker client does."""
 
     def get_json(self, path: str, timeout: float) -> Any:
+        import http.client
+
         response = self._get(path, timeout)
-        with response:
-            body = response.read()
+        try:
+            with response:
+                body = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            raise EngineAPIError(f"the engine's answer to {path.split('?')[0]} was cut short: {_said(error)}") from None
         try:
             return json.loads(body)
         except ValueError:

@@ -125,6 +125,9 @@ def test_an_error_answer_says_what_the_engine_said(fake_engine: tuple[FakeEngine
     server.answers["/version"] = (500, b"engine overloaded\n", None)
     with pytest.raises(EngineAPIError, match=r"^engine overloaded$"):
         api.version(5)
+    server.answers["/images/cut/json"] = (200, b'{"Id": "sha', 4096)  # the engine stopped mid-answer
+    with pytest.raises(EngineAPIError, match="was cut short"):
+        api.inspect_image("cut", 5)
 
 
 def test_requests_name_the_api_version_the_engine_speaks(fake_engine: tuple[FakeEngine, EngineAPI]) -> None:
