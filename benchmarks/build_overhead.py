@@ -58,7 +58,8 @@ COPY --from=deps /deps /deps
 COPY src/ /src/
 RUN mkdir -p /out && cat /src/*.py > /out/app.py \\
     && dd if=/dev/urandom of=/out/assets.bin bs=1M count=4 2>/dev/null \\
-    && dd if=/dev/urandom bs=1M count=1 2>/dev/null | base64 > /out/bundle.js
+    && dd if=/dev/urandom bs=1M count=1 2>/dev/null | base64 > /out/bundle.js \\
+    && {compile}
 
 FROM {base}
 RUN mkdir -p /app/lib && chown 1000:1000 /app
@@ -69,6 +70,13 @@ WORKDIR /app
 EXPOSE 8000
 CMD ["sh", "-c", "cat /app/app.py"]
 """
+
+
+def compile_step(megabytes: int) -> str:
+    """CPU work in the app's build step, its output thrown away (as a compiler's objects are)."""
+    if megabytes <= 0:
+        return "true"
+    return f"dd if=/dev/urandom bs=1M count={megabytes} 2>/dev/null | gzip -9 > /dev/null"
 
 
 def source_files(seed: str) -> dict[str, str | bytes]:
@@ -145,6 +153,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--tree", type=Path, default=HERE, help="the dockhand source tree to time (default: this one)")
+    parser.add_argument(
+        "--compile-mb",
+        type=int,
+        default=0,
+        help="make the app's build step also do CPU work, as a compiler would: gzip -9 this many MB"
+        " (0: the fixture as is; 100 makes the build take several seconds)",
+    )
     args = parser.parse_args()
     with engine_session() as engine, tempfile.TemporaryDirectory(prefix="dockhand-bench-") as scratch:
         buildx = engine.docker("buildx", "version", check=False) != ""
@@ -152,7 +167,8 @@ def main() -> int:
         root.mkdir()
         base_image = engine.busybox_image(tag="dockhand-bench/busybox:1")
         git(root, "init", "--quiet", "--initial-branch=main")
-        files = {"Dockerfile": DOCKERFILE.format(base=base_image), "requirements.txt": "flask==3.0\n"}
+        dockerfile = DOCKERFILE.format(base=base_image, compile=compile_step(args.compile_mb))
+        files = {"Dockerfile": dockerfile, "requirements.txt": "flask==3.0\n"}
         write_tree(root, {**files, ".dockerignore": ".git\n", **source_files("base")})
         git(root, "add", "--all")
         git(root, "commit", "--quiet", "-m", "base")
