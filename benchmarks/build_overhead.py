@@ -16,7 +16,7 @@ is byte-compiled first, as `pip install` does (without that, a PYTHONDONTWRITEBY
 environment recompiles every module on every run). Prints every round (and where (b)'s time went, from the
 report's own timings), then min/median/max and the ratio of medians b/a; the target is <= 1.3.
 
-    DOCKER_HOST=unix:///... python benchmarks/build_overhead.py [--rounds 11] [--tree DIR]
+    DOCKER_HOST=unix:///... python benchmarks/build_overhead.py [--rounds 11] [--tree DIR] [--compile-mb N]
 
 `--tree` times the `bot` package of another source tree (e.g. `git worktree add /tmp/before
 <commit>`): run once per tree for a before/after. Not both in one run: each version's image
