@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import signal
 import subprocess
 import tempfile
 import threading
@@ -17,9 +16,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
-from bot.image.docker import Docker
+from bot.image.docker import Docker, RunningWork
 from bot.image.history import display_text, short_text
 from bot.parsing.dockerfile import Dockerfile, Instruction
 
@@ -91,65 +89,6 @@ def build_command(request: BuildRequest, *, buildx: bool, iidfile: Path) -> list
     if buildx:
         command += request.cache_flags
     return [*command, "--", str(request.context)]
-
-
-@dataclass
-class RunningWork:
-    """The docker work running right now, so that an interrupted review stops it at once: the
-    build processes (interrupted as Ctrl-C would) and the image saves being read (closed)."""
-
-    _processes: set[subprocess.Popen[bytes]] = field(default_factory=set)
-    _streams: set[Closable] = field(default_factory=set)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _stopped: bool = False
-
-    def add(self, process: subprocess.Popen[bytes]) -> None:
-        """Track a build; one that starts after `stop_all` (a race with Ctrl-C) stops at once."""
-        with self._lock:
-            self._processes.add(process)
-            stopped = self._stopped
-        if stopped:
-            with contextlib.suppress(OSError):
-                process.send_signal(signal.SIGINT)
-
-    def discard(self, process: subprocess.Popen[bytes]) -> None:
-        with self._lock:
-            self._processes.discard(process)
-
-    def add_stream(self, stream: Closable) -> None:
-        """Track a save being read; one opened after `stop_all` is closed at once."""
-        with self._lock:
-            self._streams.add(stream)
-            stopped = self._stopped
-        if stopped:
-            stream.close()
-
-    def discard_stream(self, stream: Closable) -> None:
-        with self._lock:
-            self._streams.discard(stream)
-
-    @property
-    def stopped(self) -> bool:
-        """The review is being interrupted: a failed build is the interruption, not the engine."""
-        with self._lock:
-            return self._stopped
-
-    def stop_all(self) -> None:
-        """Interrupt every running build (the docker client cancels it on the engine) and close
-        every save being read (its reader fails at once instead of reading to the end)."""
-        with self._lock:
-            self._stopped = True
-            processes, streams = list(self._processes), list(self._streams)
-        for process in processes:
-            with contextlib.suppress(OSError):
-                process.send_signal(signal.SIGINT)
-        for stream in streams:
-            with contextlib.suppress(OSError, ValueError):
-                stream.close()
-
-
-class Closable(Protocol):
-    def close(self) -> None: ...
 
 
 def run_build(

@@ -1,24 +1,36 @@
-"""The docker command line, run as argument lists with a timeout and a scrubbed environment.
+"""The docker command line, run as argument lists with a timeout and a scrubbed environment,
+and the engine's reads (version, image inspect, history, save) wherever they are cheapest.
 
 Builds run code from the pull request (RUN steps), so the docker client gets only the
 variables it needs to find the engine and its own plugins: never tokens, never cloud keys,
 never the CI's secrets. `--build-arg NAME` without a value would read NAME from the
 environment; dockhand always passes `NAME=value`, and the scrubbed environment has no such
 names anyway.
+
+The reads go to the engine's unix socket when the client would use one for certain
+(bot/image/engine_api.py), else through the client; callers do not see which. `RunningWork`
+holds what an interrupted review must stop at once: the builds, and the saves being read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import shutil
+import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import IO, Any, Protocol
 
 from bot.image.engine_api import EngineAPI, EngineAPIError, engine_api
 
 ENGINE_CHECK_SECONDS = 20
 QUICK_SECONDS = 120
+SAVE_TIMEOUT_SECONDS = 900
 
 _KEPT_VARIABLES = (
     "PATH",
@@ -87,7 +99,78 @@ class Docker:
             raise DockerError(f"docker {args[0]} failed: {last_line(done.stderr) or done.returncode}")
         return done
 
-    def popen(self, args: Sequence[str]) -> subprocess.Popen[bytes]:
+    def server_version(self, timeout: float = ENGINE_CHECK_SECONDS) -> str:
+        """The engine's version; DockerError, saying why, when it does not answer."""
+        if self.api is not None:
+            try:
+                version = self.api.version(timeout)
+            except EngineAPIError as error:
+                raise DockerError(str(error)) from None
+        else:
+            done = self.run(["version", "--format", "{{.Server.Version}}"], timeout=timeout, check=False)
+            version = done.stdout.decode(errors="replace").strip() if done.returncode == 0 else ""
+            if not version:
+                raise DockerError(last_line(done.stderr) or "no server version")
+        if not version:
+            raise DockerError("no server version")
+        return version
+
+    def inspect_image(self, ref: str) -> Any:
+        """`docker image inspect REF`, as JSON."""
+        if self.api is not None:
+            try:
+                return self.api.inspect_image(ref, QUICK_SECONDS)
+            except EngineAPIError as error:
+                raise DockerError(f"docker image inspect failed: {error}") from None
+        done = self.run(["image", "inspect", "--format", "{{json .}}", ref])
+        try:
+            return json.loads(done.stdout)
+        except ValueError:
+            raise DockerError(f"docker image inspect {ref} gave no JSON") from None
+
+    def image_history(self, ref: str) -> list[dict[str, Any]]:
+        """`docker image history REF`, newest first, as the engine's API names the fields (`Id`,
+        `CreatedBy`, `Created`, `Comment`); `Id` is "<missing>" for layers not built here."""
+        if self.api is not None:
+            try:
+                listed = self.api.image_history(ref, QUICK_SECONDS)
+            except EngineAPIError as error:
+                raise DockerError(f"docker image history failed: {error}") from None
+            return [item for item in listed if isinstance(item, dict)] if isinstance(listed, list) else []
+        done = self.run(["image", "history", "--no-trunc", "--human=false", "--format", "{{json .}}", ref])
+        entries = [_json_object(line) for line in done.stdout.decode(errors="replace").splitlines() if line.strip()]
+        return [{**entry, "Id": entry.get("ID", ""), "Created": entry.get("CreatedAt", "")} for entry in entries]
+
+    @contextlib.contextmanager
+    def save_image(self, ref: str, running: RunningWork | None = None) -> Iterator[IO[bytes] | io.BufferedIOBase]:
+        """`docker image save REF` as it streams; stopped if not read to the end, or when `running`
+        stops; a DockerError for what the engine or the client said went wrong."""
+        running = running or RunningWork()
+        if self.api is not None:
+            try:
+                response = self.api.save_image(ref, SAVE_TIMEOUT_SECONDS)
+            except EngineAPIError as error:
+                raise DockerError(f"docker image save failed: {error}") from None
+            running.add_stream(response)
+            try:
+                yield response
+            finally:
+                running.discard_stream(response)
+                response.close()
+            return
+        process = self._popen(["image", "save", ref])
+        assert process.stdout is not None
+        running.add(process)
+        try:
+            yield process.stdout
+        except BaseException:
+            process.kill()
+            raise
+        finally:
+            running.discard(process)
+            _finish_save(process)
+
+    def _popen(self, args: Sequence[str]) -> subprocess.Popen[bytes]:
         """Start `docker ARGS` with its stdout as a pipe (for `docker save`)."""
         return subprocess.Popen(
             [self.binary, *args],
@@ -96,6 +179,86 @@ class Docker:
             stdin=subprocess.DEVNULL,
             env=self.env,
         )
+
+
+def _finish_save(process: subprocess.Popen[bytes]) -> None:
+    stderr = b""
+    try:
+        stderr = process.stderr.read() if process.stderr else b""
+        process.wait(timeout=SAVE_TIMEOUT_SECONDS)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if process.returncode != 0:
+        raise DockerError(f"docker image save failed: {last_line(stderr) or process.returncode}")
+
+
+def _json_object(line: str) -> dict[str, Any]:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass
+class RunningWork:
+    """The docker work running right now, so that an interrupted review stops it at once: the
+    build processes (interrupted as Ctrl-C would) and the image saves being read (closed)."""
+
+    _processes: set[subprocess.Popen[bytes]] = field(default_factory=set)
+    _streams: set[Closable] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stopped: bool = False
+
+    def add(self, process: subprocess.Popen[bytes]) -> None:
+        """Track a build; one that starts after `stop_all` (a race with Ctrl-C) stops at once."""
+        with self._lock:
+            self._processes.add(process)
+            stopped = self._stopped
+        if stopped:
+            with contextlib.suppress(OSError):
+                process.send_signal(signal.SIGINT)
+
+    def discard(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._processes.discard(process)
+
+    def add_stream(self, stream: Closable) -> None:
+        """Track a save being read; one opened after `stop_all` is closed at once."""
+        with self._lock:
+            self._streams.add(stream)
+            stopped = self._stopped
+        if stopped:
+            stream.close()
+
+    def discard_stream(self, stream: Closable) -> None:
+        with self._lock:
+            self._streams.discard(stream)
+
+    @property
+    def stopped(self) -> bool:
+        """The review is being interrupted: a failed build is the interruption, not the engine."""
+        with self._lock:
+            return self._stopped
+
+    def stop_all(self) -> None:
+        """Interrupt every running build (the docker client cancels it on the engine) and close
+        every save being read (its reader fails at once instead of reading to the end)."""
+        with self._lock:
+            self._stopped = True
+            processes, streams = list(self._processes), list(self._streams)
+        for process in processes:
+            with contextlib.suppress(OSError):
+                process.send_signal(signal.SIGINT)
+        for stream in streams:
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -118,44 +281,20 @@ def connect(environ: Mapping[str, str] | None = None) -> Engine | str:
     docker = find_docker(environ)
     if docker is None:
         return "docker is not installed (no `docker` on PATH)"
-    if (version := _api_version(docker)) is not None:
-        return Engine(docker, version, has_buildx(docker))
     try:
-        done = docker.run(["version", "--format", "{{.Server.Version}}"], timeout=ENGINE_CHECK_SECONDS, check=False)
+        version = docker.server_version()
     except DockerError as error:
         return f"the Docker engine does not answer: {error}"
-    version = done.stdout.decode(errors="replace").strip()
-    if done.returncode != 0 or not version:
-        reason = last_line(done.stderr) or "no server version"
-        return f"the Docker engine does not answer: {reason}"
     return Engine(docker, version, has_buildx(docker))
 
 
 def engine_gone(docker: Docker) -> str:
     """Why the engine no longer answers (it stopped, or its socket went away mid-review), or ""."""
-    if docker.api is not None:
-        try:
-            docker.api.version(ENGINE_CHECK_SECONDS)
-        except EngineAPIError as error:
-            return f"the Docker engine stopped answering during the review ({error})"
-        return ""
     try:
-        done = docker.run(["version", "--format", "{{.Server.Version}}"], timeout=ENGINE_CHECK_SECONDS, check=False)
+        docker.server_version()
     except DockerError as error:
         return f"the Docker engine stopped answering during the review ({error})"
-    if done.returncode != 0 or not done.stdout.strip():
-        return f"the Docker engine stopped answering during the review ({last_line(done.stderr) or 'no version'})"
     return ""
-
-
-def _api_version(docker: Docker) -> str | None:
-    """The engine's version from its socket; None to ask the client (which explains a failure)."""
-    if docker.api is None:
-        return None
-    try:
-        return docker.api.version(ENGINE_CHECK_SECONDS) or None
-    except EngineAPIError:
-        return None
 
 
 def has_buildx(docker: Docker) -> bool:

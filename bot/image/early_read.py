@@ -20,7 +20,6 @@ is read early there.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,8 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.image.build import CLASSIC_STEP, all_instructions
-from bot.image.docker import QUICK_SECONDS, Docker, DockerError
-from bot.image.engine_api import EngineAPIError
+from bot.image.docker import Docker, DockerError
 from bot.image.history import built_chain
 from bot.parsing.dockerfile import Dockerfile
 
@@ -124,38 +122,24 @@ class HistoryRow:
 
 
 def image_history(docker: Docker, image_id: str) -> list[HistoryRow] | None:
-    """From the engine's socket (`Id`, `Created` in seconds), else from the client's JSON lines
-    (`ID`, `CreatedAt`); None when it cannot be read."""
-    if docker.api is not None:
-        try:
-            listed = docker.api.image_history(image_id, QUICK_SECONDS)
-        except EngineAPIError:
-            return None
-        items = [item for item in listed if isinstance(item, dict)] if isinstance(listed, list) else []
-        return [_row(item, "Id", _timestamp(item.get("Created"))) for item in items]
+    """`docker image history`, newest first; None when it cannot be read."""
     try:
-        done = docker.run(["image", "history", "--no-trunc", "--human=false", "--format", "{{json .}}", image_id])
+        entries = docker.image_history(image_id)
     except DockerError:
         return None
-    lines = [_json_line(line) for line in done.stdout.decode(errors="replace").splitlines() if line.strip()]
-    return [_row(item, "ID", str(item.get("CreatedAt", ""))) for item in lines]
+    return [
+        HistoryRow(
+            str(entry.get("Id", "")),
+            str(entry.get("CreatedBy", "")),
+            _timestamp(entry.get("Created")),
+            str(entry.get("Comment") or ""),
+        )
+        for entry in entries
+    ]
 
 
-def _row(item: dict[str, Any], id_key: str, created: str) -> HistoryRow:
-    return HistoryRow(
-        str(item.get(id_key, "")), str(item.get("CreatedBy", "")), created, str(item.get("Comment") or "")
-    )
-
-
-def _timestamp(seconds: Any) -> str:
-    if not isinstance(seconds, int | float):
-        return ""
-    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _json_line(line: str) -> dict[str, Any]:
-    try:
-        value = json.loads(line)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+def _timestamp(created: Any) -> str:
+    """The engine gives seconds, the client (`--human=false`) a timestamp already."""
+    if isinstance(created, int | float):
+        return datetime.fromtimestamp(created, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(created or "")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.image.build import RunningWork
-from bot.image.docker import QUICK_SECONDS, Docker, DockerError
-from bot.image.engine_api import EngineAPIError
+from bot.image.docker import Docker, RunningWork
 from bot.image.history import Step, map_steps
 from bot.image.layer_cache import LayerCache
 from bot.image.layers import LayerData, MeasureError
@@ -66,17 +63,7 @@ def measure_image(
 
 
 def inspect_image(docker: Docker, ref: str) -> dict[str, Any]:
-    if docker.api is not None:
-        try:
-            data = docker.api.inspect_image(ref, QUICK_SECONDS)
-        except EngineAPIError as error:
-            raise DockerError(f"docker image inspect failed: {error}") from None
-    else:
-        done = docker.run(["image", "inspect", "--format", "{{json .}}", ref])
-        try:
-            data = json.loads(done.stdout)
-        except ValueError:
-            raise MeasureError(f"docker image inspect {ref} gave no JSON") from None
+    data = docker.inspect_image(ref)
     if not isinstance(data, dict):
         raise MeasureError(f"docker image inspect {ref} gave no image")
     return data

@@ -27,11 +27,11 @@ from pathlib import Path
 
 from bot.diskspace import disk_full_reason, is_disk_full
 from bot.git import GitError
-from bot.image.build import BuildOutcome, BuildRequest, RunningWork, run_build
+from bot.image.build import BuildOutcome, BuildRequest, run_build
 from bot.image.buildcache import BuildCache
 from bot.image.checkout import Checkout
 from bot.image.discovery import BuildTarget
-from bot.image.docker import Docker, DockerError, Engine, engine_gone
+from bot.image.docker import Docker, DockerError, Engine, RunningWork, engine_gone
 from bot.image.early_read import StepWatcher, last_layer_step
 from bot.image.layer_cache import LayerCache
 from bot.image.layers import MeasureError

@@ -17,22 +17,17 @@ lists the image's layers. An image whose config and layers are all in the cache 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import os
 import tarfile
 import tempfile
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from bot.image.build import RunningWork
-from bot.image.docker import Docker, DockerError, last_line
+from bot.image.docker import Docker, RunningWork
 from bot.image.early_read import config_after
-from bot.image.engine_api import EngineAPIError
 from bot.image.layer_cache import LayerCache
 from bot.image.layers import (
     CHUNK_BYTES,
@@ -50,7 +45,6 @@ CONTAINERD_MISSING_LAYERS = (
 )
 DOCUMENT_BYTES = 4 << 20
 """Blobs up to this size that start like JSON are read as documents (configs, manifests, indexes)."""
-SAVE_TIMEOUT_SECONDS = 900
 MANIFEST = "manifest.json"
 _LEGACY_LAYER = "/layer.tar"
 _OCI_BLOB = "blobs/sha256/"
@@ -160,7 +154,7 @@ def _read_save(
 ) -> _Stream:
     """One pass: the documents, and the `wanted` layers measured (in threads, while the rest of
     the stream arrives)."""
-    with _save_stream(docker, image_id, running) as stream:
+    with docker.save_image(image_id, running) as stream:
         try:
             with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
                 reader = _SaveReader(image_id, set(diff_ids), wanted, cache, pool)
@@ -172,36 +166,6 @@ def _read_save(
                 return reader.finished()
         except (tarfile.TarError, OSError, ValueError) as error:
             raise MeasureError(f"cannot read `docker image save` output: {error}") from None
-
-
-@contextlib.contextmanager
-def _save_stream(docker: Docker, image_id: str, running: RunningWork) -> Iterator[IO[bytes] | io.BufferedIOBase]:
-    """`docker image save`, from the engine's socket or from the client; stopped if not read to
-    the end or when `running` stops, and a DockerError for what the engine or the client said
-    went wrong."""
-    if docker.api is not None:
-        try:
-            response = docker.api.save_image(image_id, SAVE_TIMEOUT_SECONDS)
-        except EngineAPIError as error:
-            raise DockerError(f"docker image save failed: {error}") from None
-        running.add_stream(response)
-        try:
-            yield response
-        finally:
-            running.discard_stream(response)
-            response.close()
-        return
-    process = docker.popen(["image", "save", image_id])
-    assert process.stdout is not None
-    running.add(process)
-    try:
-        yield process.stdout
-    except BaseException:
-        process.kill()
-        raise
-    finally:
-        running.discard(process)
-        _finish(process)
 
 
 @dataclass
@@ -338,19 +302,6 @@ def saved_layer_names(manifest: Any, config_name: str, diff_ids: list[str]) -> d
 def _short_name(path: str) -> str:
     """`<v1 id>/layer.tar` -> the v1 id; `blobs/sha256/<hex>` -> the hex."""
     return path.removesuffix(_LEGACY_LAYER) if path.endswith(_LEGACY_LAYER) else path.removeprefix(_OCI_BLOB)
-
-
-def _finish(process: Any) -> None:
-    stderr = b""
-    try:
-        stderr = process.stderr.read() if process.stderr else b""
-        process.wait(timeout=SAVE_TIMEOUT_SECONDS)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    if process.returncode != 0:
-        raise DockerError(f"docker image save failed: {last_line(stderr) or process.returncode}")
 
 
 def _spool(handle: IO[bytes]) -> tuple[IO[bytes], str]:

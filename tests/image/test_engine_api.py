@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.image.build import RunningWork
-from bot.image.docker import Docker, engine_gone
+from bot.image.docker import Docker, RunningWork, engine_gone
 from bot.image.engine_api import EngineAPI, EngineAPIError, engine_api
 from bot.image.layers import MeasureError
 from bot.image.save import read_image
