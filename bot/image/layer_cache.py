@@ -69,21 +69,25 @@ class LayerCache:
 
     def saved_layer(self, v1_id: str) -> str | None:
         """The diff_id of the layer a legacy `docker image save` puts in directory `v1_id`."""
-        data = self._read("v1", v1_id)
-        return data if isinstance(data, str) and data.startswith("sha256:") else None
+        return self._digest("v1", v1_id)
 
     def store_saved_layer(self, v1_id: str, diff_id: str) -> None:
-        if self.saved_layer(v1_id) != diff_id:
-            self._write("v1", v1_id, diff_id)
+        self._store_digest("v1", v1_id, diff_id)
 
     def build(self, key: str) -> str | None:
         """The image a build with these inputs gave (bot/image/reuse.py)."""
-        data = self._read("build", key)
-        return data if isinstance(data, str) and data.startswith("sha256:") else None
+        return self._digest("build", key)
 
     def store_build(self, key: str, image_id: str) -> None:
-        if self.build(key) != image_id:
-            self._write("build", key, image_id)
+        self._store_digest("build", key, image_id)
+
+    def _digest(self, kind: str, key: str) -> str | None:
+        data = self._read(kind, key)
+        return data if isinstance(data, str) and data.startswith("sha256:") else None
+
+    def _store_digest(self, kind: str, key: str, digest: str) -> None:
+        if self._digest(kind, key) != digest:
+            self._write(kind, key, digest)
 
     def _path(self, kind: str, digest: str) -> Path:
         name = digest.removeprefix("sha256:")

@@ -123,13 +123,20 @@ class ReuseBook:
     docker: Docker
     cache: LayerCache
     _keys: dict[int, str | None] = field(default_factory=dict)
+    _images: dict[int, str | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def image(self, job_id: int, repo: GitRepo, inputs: Callable[[], BuildInputs | None]) -> str | None:
-        """The image an earlier build with the same inputs gave, if the engine still has it."""
+        """The image an earlier build with the same inputs gave, if the engine still has it
+        (looked up once per build, however many threads ask)."""
+        with self._lock:
+            if job_id in self._images:
+                return self._images[job_id]
         key = self._key(job_id, repo, inputs)
         image_id = self.cache.build(key) if key else None
-        return image_id if image_id and still_there(self.docker, image_id) else None
+        found = image_id if image_id and still_there(self.docker, image_id) else None
+        with self._lock:
+            return self._images.setdefault(job_id, found)
 
     def remember(self, job_id: int, image_id: str) -> None:
         with self._lock:
