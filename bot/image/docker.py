@@ -23,6 +23,7 @@ import signal
 import subprocess
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
@@ -281,11 +282,13 @@ def connect(environ: Mapping[str, str] | None = None) -> Engine | str:
     docker = find_docker(environ)
     if docker is None:
         return "docker is not installed (no `docker` on PATH)"
-    try:
-        version = docker.server_version()
-    except DockerError as error:
-        return f"the Docker engine does not answer: {error}"
-    return Engine(docker, version, has_buildx(docker))
+    with ThreadPoolExecutor(1) as pool:
+        buildx = pool.submit(has_buildx, docker)  # the client's plugin, asked while the engine answers
+        try:
+            version = docker.server_version()
+        except DockerError as error:
+            return f"the Docker engine does not answer: {error}"
+        return Engine(docker, version, buildx.result())
 
 
 def engine_gone(docker: Docker) -> str:
