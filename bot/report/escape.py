@@ -12,6 +12,8 @@ ZERO_WIDTH_SPACE = "\u200b"
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
 _MENTION_OR_REFERENCE = re.compile(r"([@#])(?=[A-Za-z0-9_])")
 _MAX_CELL = 300
+NOTE_LIMIT = 1_000
+"""Notes are list items, not table cells: they keep a longer reason (an engine's or Trivy's error)."""
 
 
 def text(value: str, limit: int = _MAX_CELL) -> str:
@@ -40,7 +42,7 @@ def message(value: str, limit: int = _MAX_CELL) -> str:
     parts = value.split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick: all of it is plain text
         return text(value, limit)
-    return "".join(code(part) if index % 2 else text(part) for index, part in enumerate(parts))
+    return "".join(code(part, limit) if index % 2 else text(part, limit) for index, part in enumerate(parts))
 
 
 _SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(?:/[A-Za-z0-9._~%!$&'*+,;=:@/?#-]*)?$")

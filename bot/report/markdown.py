@@ -180,11 +180,12 @@ def _suppressed(review: Review) -> str:
 
 
 def _notes(review: Review) -> str:
-    notes = [escape.message(note) for note in review.notes]
+    limit = escape.NOTE_LIMIT
+    notes = [escape.message(note, limit) for note in review.notes]
     for section in review.sections:
-        notes.extend(f"{escape.text(section.title)}: {escape.message(note)}" for note in section.notes)
+        notes.extend(f"{escape.text(section.title)}: {escape.message(note, limit)}" for note in section.notes)
     for reviewed in review.files:
-        notes.extend(f"{escape.code(reviewed.path)}: {escape.message(note)}" for note in reviewed.notes)
+        notes.extend(f"{escape.code(reviewed.path)}: {escape.message(note, limit)}" for note in reviewed.notes)
     if not notes:
         return ""
     return "<details><summary>Notes</summary>\n\n" + "\n".join(f"- {note}" for note in notes) + "\n\n</details>"

@@ -51,6 +51,10 @@ _OUTPUT_SETTINGS = (
 """Environment settings that would change what Trivy reports or where: dockhand sets these itself."""
 
 
+_ERROR_WRAPPER = re.compile(r"(?:[A-Za-z][\w .-]* error|\d+ errors? occurred:?)")
+"""A step of Trivy's that only names itself in an error chain ("run error", "OCI artifact error")."""
+
+
 class TrivyError(Exception):
     """Trivy could not do what was asked: the message says why, in one line."""
 
@@ -129,13 +133,16 @@ class Trivy:
         refresh_error: TrivyError | None = None
         if not self.settings.offline:
             try:
-                self._run(["image", "--download-db-only", *self.common_flags()])
+                self._run(["image", "--download-db-only", *self.common_flags()], doing="the DB download")
             except TrivyError as error:
                 refresh_error = error
         info = read_db_info(self.settings.cache_dir)
         if info is None:
             if refresh_error is not None:
-                raise TrivyError(f"no vulnerability DB: {refresh_error}")
+                raise TrivyError(
+                    f"no vulnerability DB: {refresh_error}. Without network access, fill the cache dir where there"
+                    " is one (`trivy image --download-db-only --cache-dir DIR`) and pass --offline"
+                )
             raise TrivyError(
                 f"no Trivy vulnerability DB in {self.settings.cache_dir / 'db'} and offline mode is set: "
                 "run once online (or `trivy image --download-db-only --cache-dir DIR`) to fetch it"
@@ -146,7 +153,9 @@ class Trivy:
             )
         return info, notes
 
-    def _run(self, args: list[str]) -> bytes:
+    def _run(self, args: list[str], doing: str = "") -> bytes:
+        """Trivy's standard output; TrivyError says why it failed, naming what it was `doing`."""
+        doing = doing or f"trivy {args[0]}"
         try:
             with self._empty_dir() as cwd:
                 done = subprocess.run(
@@ -158,14 +167,14 @@ class Trivy:
                     check=False,
                 )
         except subprocess.TimeoutExpired:
-            raise TrivyError(f"trivy {args[0]} took longer than {int(self.settings.timeout)}s") from None
+            raise TrivyError(f"{doing} took longer than {int(self.settings.timeout)}s") from None
         except OSError as error:
             raise TrivyError(f"cannot run {self.binary}: {error.strerror}") from None
         if done.returncode < 0:
             name = signal.Signals(-done.returncode).name if -done.returncode in signal.valid_signals() else "a signal"
-            raise TrivyKilled(f"trivy {args[0]} was killed ({name}) before it finished")
+            raise TrivyKilled(f"{doing} was killed ({name}) before it finished")
         if done.returncode != 0:
-            raise TrivyError(f"trivy {args[0]} failed: {error_line(done.stderr)}")
+            raise TrivyError(f"{doing} failed: {error_line(done.stderr)}")
         return done.stdout
 
     @contextlib.contextmanager
@@ -191,7 +200,7 @@ def trivy_env() -> dict[str, str]:
 
 def error_line(stderr: bytes) -> str:
     """The reason Trivy gives (its FATAL or last ERROR entry and the detail lines after it),
-    on one line, without timestamps and log levels."""
+    on one line, without timestamps, log levels and the names of the layers it passed through."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     starts = [n for n, line in enumerate(lines) if "\tFATAL\t" in line or "\tERROR\t" in line]
     if not starts:
@@ -200,7 +209,23 @@ def error_line(stderr: bytes) -> str:
     following = [line for line in lines[first + 1 :] if "\t" not in line]
     parts = lines[first].split("\t")
     reason = (parts[-1] if len(parts) >= 3 else lines[first]).removeprefix("Fatal error").strip()
-    return " ".join([reason, *(line.lstrip("* ") for line in following)])[:500]
+    return condensed(": ".join([reason, *(line.lstrip("* ") for line in following)]))[:500]
+
+
+def condensed(chain: str) -> str:
+    """A Go error chain without its bare wrapper names, repeats, and the "failed to" steps that
+    a more precise one follows: "run error: init error: DB error: failed to download vulnerability
+    DB: OCI artifact error: failed to download artifact from X: 1 error occurred: Get ...: no such
+    host" keeps "failed to download artifact from X: Get ...: no such host"."""
+    kept: list[str] = []
+    for part in chain.split(": "):
+        part = part.strip()
+        if not part or _ERROR_WRAPPER.fullmatch(part) or part in kept:
+            continue
+        if kept and kept[-1].startswith("failed to") and part.startswith("failed to"):
+            kept.pop()
+        kept.append(part)
+    return ": ".join(kept) or chain
 
 
 def find_trivy() -> Path | None:

@@ -119,3 +119,10 @@ def test_findings_on_files_the_diff_did_not_touch_get_their_own_part() -> None:
     markdown = render_markdown(review)
     assert "### `services/api/Dockerfile` · not changed" in markdown
     assert markdown.index("### `Dockerfile`") < markdown.index("### `services/api/Dockerfile`")
+
+
+def test_a_note_keeps_a_long_reason_whole_where_a_table_cell_would_be_cut() -> None:
+    reason = "the Docker engine does not answer: " + "x" * 500 + " the end"
+    markdown = render_markdown(sample_review(notes=(reason,)))
+    assert "x" * 500 + " the end" in markdown
+    assert "x" * 5000 not in render_markdown(sample_review(notes=("x" * 5000,)))

@@ -92,7 +92,7 @@ def test_error_line_takes_the_fatal_message() -> None:
     stderr = (
         b"2024-01-01T00:00:00Z\tINFO\tstarting\n2024-01-01T00:00:00Z\tFATAL\tFatal error\tinit error: DB error: no DB\n"
     )
-    assert error_line(stderr) == "init error: DB error: no DB"
+    assert error_line(stderr) == "no DB"
 
 
 def test_settings_from_the_environment_that_change_reports_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,8 +133,19 @@ def test_error_line_keeps_the_detail_lines() -> None:
         b"2024-01-01T00:00:00Z\tFATAL\tFatal error\tDB error: OCI repository error: 1 error occurred:\n"
         b'\t* Get "https://localhost:1/v2/": connect: connection refused\n\n'
     )
+    assert error_line(stderr) == 'Get "https://localhost:1/v2/": connect: connection refused'
+
+
+def test_error_line_drops_the_wrapper_names_and_repeats_of_a_go_error_chain() -> None:
+    stderr = (
+        b"2026-11-27T00:21:26Z\tFATAL\tFatal error\trun error: init error: DB error: failed to download"
+        b" vulnerability DB: OCI artifact error: failed to download vulnerability DB: failed to download artifact"
+        b" from mirror.gcr.io/aquasec/trivy-db:2: OCI repository error: 1 error occurred:\n"
+        b'\t* Get "https://mirror.gcr.io/v2/": dial tcp: lookup mirror.gcr.io on 10.0.0.53:53: no such host\n\n'
+    )
     assert error_line(stderr) == (
-        'DB error: OCI repository error: 1 error occurred: Get "https://localhost:1/v2/": connect: connection refused'
+        "failed to download artifact from mirror.gcr.io/aquasec/trivy-db:2:"
+        ' Get "https://mirror.gcr.io/v2/": dial tcp: lookup mirror.gcr.io on 10.0.0.53:53: no such host'
     )
 
 
@@ -149,14 +160,15 @@ def test_a_stale_db_that_cannot_be_refreshed_is_used_and_said(
     db, notes = trivy.prepare_db()
     assert db.updated_at == "2025-01-01T00:00:00Z"
     [note] = notes
-    assert note.startswith("could not refresh the vulnerability DB (trivy image failed: ")
+    assert note.startswith("could not refresh the vulnerability DB (the DB download failed: ")
     assert "connection refused" in note and note.endswith("used the one from 2025-01-01T00:00:00Z")
 
 
 def test_no_db_and_no_download_is_an_error(trivy_binary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRIVY_DB_REPOSITORY", "localhost:1/trivy-db")
     trivy = open_trivy(TrivySettings(tmp_path / "empty"), trivy_binary)
-    with pytest.raises(TrivyError, match=r"^no vulnerability DB: trivy image failed: .*connection refused"):
+    expected = r"^no vulnerability DB: the DB download failed: .*connection refused.*--offline$"
+    with pytest.raises(TrivyError, match=expected):
         trivy.prepare_db()
 
 
