@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bot.deps import versions
 from bot.deps.diff import Change, ChangeKind
 from bot.deps.model import ParsedFile
 from bot.deps.rules.context import DepContext
@@ -45,10 +46,20 @@ def dependency_downgrade(parsed: ParsedFile, context: DepContext) -> Iterator[Hi
 
 
 def _message(change: Change) -> str:
+    if change.specifier and _has_no_floor(change):
+        return (
+            f"{change.name}: {change.base} becomes {change.head}: with no lower bound, older releases may be installed"
+        )
     major = " (a major version)" if change.major else ""
     if change.specifier:
         return f"{change.name}: the lower bound goes down from {change.base} to {change.head}{major}"
     return f"{change.name} is downgraded from {change.base} to {change.head}{major}"
+
+
+def _has_no_floor(change: Change) -> bool:
+    """The head's specifier lets any old release in (`*`, `<4`): "a major version" says nothing then."""
+    found = versions.bounds(change.ecosystem, change.head or "*")
+    return found is not None and found.floor is None
 
 
 def _downgraded_in_manifest(parsed: ParsedFile, context: DepContext) -> set[str]:

@@ -17,6 +17,12 @@ def test_hit_a_lowered_floor_seed_002(make_repo: GitRepoFactory) -> None:
     assert finding.message == "cryptography: the lower bound goes down from >=46.0.3 to >=45.0.0 (a major version)"
 
 
+def test_hit_a_removed_pin_says_any_old_release_may_come_not_a_major_version(make_repo: GitRepoFactory) -> None:
+    result = review(make_repo, {"requirements.txt": "flask==3.0.3\n"}, {"requirements.txt": "flask<4\n"})
+    (finding,) = findings(result, "DH401")
+    assert finding.message == "flask: ==3.0.3 becomes <4: with no lower bound, older releases may be installed"
+
+
 def test_hit_a_lock_downgrade_once_when_the_manifest_reports_it(make_repo: GitRepoFactory) -> None:
     def lock(version: str) -> str:
         return (
