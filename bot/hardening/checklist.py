@@ -44,7 +44,8 @@ class Check:
     status: Status
     detail: str
     line: int | None = None
-    """The Dockerfile line that decides it (None: nothing in the Dockerfile, or the image decided)."""
+    """The Dockerfile line that decides it (for a row the built image decided: the instruction
+    that set it, or the final stage's FROM when the base image did; None: nothing decides it)."""
     source: str = FROM_DOCKERFILE
 
 
@@ -90,6 +91,15 @@ def checklist(subject: Subject) -> list[Check]:
     return results
 
 
+def _behind_image(dockerfile: Dockerfile, instruction: Instruction | None) -> tuple[int | None, str]:
+    """The Dockerfile line behind what a built image says: the instruction that set it, else
+    the final stage's FROM with " (from the base image)": the base image set it."""
+    if instruction is not None:
+        return instruction.line, ""
+    final = dockerfile.final_stage
+    return (final.from_instruction.line if final else None), " (from the base image)"
+
+
 def _said(ins: Instruction) -> str:
     text = " ".join(ins.original.split())
     return text if len(text) <= 60 else text[:59] + "…"
@@ -99,10 +109,11 @@ def _user(subject: Subject) -> Check:
     key = "non-root-user"
     if subject.image is not None:
         image_user = subject.image.user
+        line, inherited = _behind_image(subject.dockerfile, effective_user(subject.dockerfile))
         if is_root(image_user):
             detail = f"the image runs as {image_user or 'root (no user set)'}"
-            return Check(key, Status.FAIL, detail, source=FROM_IMAGE)
-        return Check(key, Status.PASS, f"the image runs as {image_user}", source=FROM_IMAGE)
+            return Check(key, Status.FAIL, detail, line, FROM_IMAGE)
+        return Check(key, Status.PASS, f"the image runs as {image_user}{inherited}", line, FROM_IMAGE)
     dockerfile = subject.dockerfile
     final = dockerfile.final_stage
     if final is None or dockerfile.is_windows(final):
@@ -122,7 +133,11 @@ def _init(subject: Subject) -> Check:
         words = subject.image.entrypoint or subject.image.cmd
         program = posixpath.basename(words[0]) if words else ""
         status = Status.PASS if program in INIT_PROGRAMS else Status.FAIL
-        return Check(key, status, f"PID 1 is `{program}`", source=FROM_IMAGE)
+        setter = start_command(subject.dockerfile).instruction
+        if subject.image.entrypoint and setter is not None and setter.keyword != "ENTRYPOINT":
+            setter = None  # the Dockerfile's CMD is only arguments: the base image's ENTRYPOINT is PID 1
+        line, inherited = _behind_image(subject.dockerfile, setter)
+        return Check(key, status, f"PID 1 is `{program}`{inherited}", line, FROM_IMAGE)
     dockerfile = subject.dockerfile
     start = start_command(dockerfile)
     documented = runtime_init_documented(dockerfile)
@@ -145,8 +160,9 @@ def _healthcheck(subject: Subject) -> Check:
             return Check(key, Status.FAIL, "the image has no health check", source=FROM_IMAGE)
         reason = why_always_healthy(test)
         status = Status.FAIL if reason else Status.PASS
+        line, inherited = _behind_image(subject.dockerfile, effective_healthcheck(subject.dockerfile))
         detail = f"cannot fail: {reason}" if reason else "the image's health check"
-        return Check(key, status, detail, source=FROM_IMAGE)
+        return Check(key, status, detail + inherited, line, FROM_IMAGE)
     dockerfile = subject.dockerfile
     ins = effective_healthcheck(dockerfile)
     if ins is None or ins.arguments[:1] == ("NONE",):

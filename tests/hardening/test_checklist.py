@@ -107,6 +107,10 @@ def test_the_built_image_decides_user_init_and_healthcheck(make_repo: GitRepoFac
     by_label = rows(section)
     for label in ("Non-root user", "Init for PID 1", "Health check that can fail"):
         assert by_label[label][2].startswith("✅") and by_label[label][5] == "verified in the built image"
+    # what the Dockerfile does not set came from the base image: the row says so, at the FROM line
+    assert by_label["Non-root user"][2::2] == ("✅ the image runs as 1000:1000 (from the base image)", "line 1")
+    assert by_label["Init for PID 1"][2::2] == ("✅ PID 1 is `tini` (from the base image)", "line 1")
+    assert by_label["Health check that can fail"][2::2] == ("✅ the image's health check", "line 9")
     assert by_label["No build tools in the runtime image"][5] == "read from the Dockerfile"
     assert "verified in the built image (head)" in section.tables[0].note
     assert sorted(f.message.split(":")[0] for f in section.findings) == [
