@@ -8,6 +8,7 @@ same builder, so they share its cache: the second build reuses every layer the f
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import subprocess
 import tempfile
@@ -27,6 +28,10 @@ _CLASSIC_PARSE_ERROR = re.compile(r"(?:line|Line) (\d+)")
 _BUILDKIT_LOCATION = re.compile(r"^(?:\S*/)?[^/\s:]+:(\d+)\s*$")
 _BUILDKIT_STEP = re.compile(r"^#\d+ \[(?:[^\]]*? )?\d+/\d+\] (.*)$")
 _BUILDKIT_ERROR = re.compile(r"^(?:ERROR|error): (.*)$")
+_BUILDKIT_REPORTED_STEP = re.compile(r"^ > \[[^\]]*\] .*:$")
+_BUILDKIT_SECONDS = re.compile(r"^\d+\.\d+ ")
+_CLASSIC_OWN_LINE = re.compile(r"^(?:Removing intermediate container |The command |\s*$)")
+_EXIT_CODE = re.compile(r"(?:returned a non-zero code|exit code): (\d+)$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _VALUED_INSTRUCTION = re.compile(r"\b(ENV|ARG|LABEL)\s+(\S.*)$")
 _ASSIGNMENT = re.compile(r"""([\w.-]+)=("(?:[^"\\]|\\.)*"|'[^']*'|\S+)""")
@@ -185,13 +190,25 @@ def _timed_out(failure: BuildFailure, reason: str) -> BuildFailure:
 
 def locate_failure(log: str, dockerfile: Dockerfile, *, buildx: bool) -> BuildFailure:
     """The failed instruction and the builder's reason, from `docker build` output."""
-    lines = [line.rstrip() for line in log.splitlines()]
-    kept = [mask_assignments(line) for line in lines if line.strip() and not line.startswith("DEPRECATED")]
+    lines = _without_deprecation_notice([line.rstrip() for line in log.splitlines()])
+    kept = [mask_assignments(line) for line in lines if line.strip()]
     line, text = _buildkit_location(lines, dockerfile) if buildx else _classic_location(lines, dockerfile)
     instruction = _instruction_at(dockerfile, line)
     end = instruction.end_line if instruction else line
     shown = short_text(display_text(instruction)) if instruction else mask_assignments(text)
     return BuildFailure(line, end, shown, mask_assignments(_reason(lines)), tuple(kept[-LOG_TAIL_LINES:]))
+
+
+def _without_deprecation_notice(lines: list[str]) -> list[str]:
+    """The docker client's "DEPRECATED: The legacy builder ..." notice (and its indented
+    continuation lines) says nothing about the build."""
+    kept: list[str] = []
+    in_notice = False
+    for line in lines:
+        in_notice = line.startswith("DEPRECATED") or (in_notice and line.startswith(" ") and bool(line.strip()))
+        if not in_notice:
+            kept.append(line)
+    return kept
 
 
 def mask_assignments(line: str) -> str:
@@ -257,7 +274,19 @@ def _failed_buildkit_step(lines: list[str]) -> str:
 
 
 def _reason(lines: list[str]) -> str:
-    """The builder's own one-line explanation: its last error line, else the last line."""
+    """Why the build stopped, in one line: for a command that failed, the last line it printed
+    and its exit code ("/bin/sh: adduser: not found (exit code 127)"); else the builder's own
+    last error line, else the last line."""
+    said = _builder_error(lines)
+    exit_code = _EXIT_CODE.search(said)
+    if exit_code is None:
+        return said
+    printed = _last_printed(lines)
+    code = exit_code.group(1)
+    return f"{printed} (exit code {code})" if printed else f"the command exits with code {code}"
+
+
+def _builder_error(lines: list[str]) -> str:
     for line in reversed(lines):
         stripped = line.strip()
         match = _BUILDKIT_ERROR.match(stripped)
@@ -265,8 +294,24 @@ def _reason(lines: list[str]) -> str:
             return match.group(1)
         if stripped.startswith(("The command ", "COPY failed", "ADD failed")) or "returned a non-zero code" in stripped:
             return stripped
-    meaningful = [line.strip() for line in lines if line.strip() and not line.startswith(("DEPRECATED", " "))]
+    meaningful = [line.strip() for line in lines if line.strip() and not line.startswith(" ")]
     return meaningful[-1] if meaningful else "the build failed"
+
+
+def _last_printed(lines: list[str]) -> str:
+    """The last line the failed command printed: in BuildKit's error report (` > [2/3] RUN
+    ...:` then the step's last lines, each after its seconds), else after the classic builder's
+    ` ---> Running in <id>`."""
+    report = next((n for n in range(len(lines) - 1, -1, -1) if _BUILDKIT_REPORTED_STEP.match(lines[n])), None)
+    if report is not None:
+        output = itertools.takewhile(lambda line: not line.startswith("------"), lines[report + 1 :])
+        printed = [_BUILDKIT_SECONDS.sub("", line).strip() for line in output]
+    else:
+        started = next((n for n in range(len(lines) - 1, -1, -1) if lines[n].startswith(" ---> Running in ")), None)
+        after = lines[started + 1 :] if started is not None else []
+        printed = [line.strip() for line in after if not _CLASSIC_OWN_LINE.match(line)]
+    printed = [line for line in printed if line]
+    return printed[-1] if printed else ""
 
 
 def _leftover(log: str, buildx: bool) -> tuple[str, ...]:

@@ -65,7 +65,7 @@ def _summary(result: ImageResult) -> Table:
         title=f"Image {result.target.label}",
         headers=("", "base", "head", "change"),
         rows=tuple(rows),
-        note=". ".join(n for n in notes if n) + ".",
+        note=". ".join(n[:1].upper() + n[1:] for n in notes if n) + ".",
     )
 
 

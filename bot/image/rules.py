@@ -21,8 +21,9 @@ def image_build_fails(result: ImageResult, context: ImageRuleContext) -> Iterato
     ## What it does
     Builds the image from the head commit (with the build context, target and build arguments
     that the compose file or the config file give) and, when `docker build` fails, reports
-    the instruction it stopped at with the builder's own reason; the last lines of the build
-    log are in the report's details.
+    the instruction it stopped at with the reason: for a command that failed, the last line it
+    printed and its exit code, else the builder's own error; the last lines of the build log
+    are in the report's details.
 
     ## Why it matters
     A Dockerfile that does not build blocks every deployment from this branch. Lint rules

@@ -153,7 +153,7 @@ def test_failed_build_is_a_finding_at_the_failing_line_and_everything_is_cleaned
     review = review_repo(repo, "image:\n  keep-cache: false\n")
     failures = [f for f in review.findings if f.rule == "DH500"]
     assert [(f.line, f.in_diff, f.new) for f in failures] == [(4, True, True)]
-    assert "returned a non-zero code: 3" in failures[0].message
+    assert failures[0].message.endswith("this instruction: about to fail (exit code 3)")
     section = image_section(review)
     head = section.data["images"][0]["head"]
     assert head["built"] is False

@@ -25,8 +25,9 @@ DOCKERFILE = parse_dockerfile(
 def test_classic_builder_step_numbers_count_global_args_and_earlier_stages() -> None:
     failure = locate_failure((LOGS / "classic_target_failure.txt").read_text(), DOCKERFILE, buildx=False)
     assert (failure.line, failure.end_line, failure.instruction) == (7, 7, "RUN exit 7")
-    assert failure.reason == "The command '/bin/sh -c exit 7' returned a non-zero code: 7"
-    assert failure.log_tail[-1] == failure.reason
+    assert failure.reason == "the command exits with code 7"  # it printed nothing
+    assert failure.log_tail[-1] == "The command '/bin/sh -c exit 7' returned a non-zero code: 7"
+    assert failure.log_tail[0] == "Sending build context to Docker daemon  2.048kB"  # no deprecation notice
     assert not any("s3cret" in line for line in failure.log_tail)
     assert "Step 3/6 : ENV TOKEN=…" in failure.log_tail
 
@@ -34,7 +35,24 @@ def test_classic_builder_step_numbers_count_global_args_and_earlier_stages() -> 
 def test_buildkit_location_line_wins() -> None:
     failure = locate_failure((LOGS / "buildkit_failure.txt").read_text(), DOCKERFILE, buildx=True)
     assert (failure.line, failure.instruction) == (7, "RUN exit 7")
-    assert failure.reason == 'failed to solve: process "/bin/sh -c exit 7" did not complete successfully: exit code: 7'
+    assert failure.reason == "the command exits with code 7"
+
+
+def test_a_failed_command_is_explained_by_the_last_line_it_printed() -> None:
+    classic = (
+        "Step 6/8 : RUN exit 7\n ---> Running in 0a1b2c3d4e5f\nfetching\n/bin/sh: adduser: not found\n"
+        "Removing intermediate container 0a1b2c3d4e5f\nThe command '/bin/sh -c exit 7' returned a non-zero code: 127\n"
+    )
+    buildkit = (
+        '#6 [test 1/1] RUN exit 7\n#6 0.245 /bin/sh: adduser: not found\n#6 ERROR: process "/bin/sh -c exit 7" did'
+        " not complete successfully: exit code: 127\n------\n > [test 1/1] RUN exit 7:\n0.201 fetching\n"
+        "0.245 /bin/sh: adduser: not found\n------\nDockerfile:7\n--------------------\n   7 | >>> RUN exit 7\n"
+        '--------------------\nERROR: failed to solve: process "/bin/sh -c exit 7" did not complete successfully:'
+        " exit code: 127\n"
+    )
+    for log, buildx in ((classic, False), (buildkit, True)):
+        failure = locate_failure(log, DOCKERFILE, buildx=buildx)
+        assert (failure.line, failure.reason) == (7, "/bin/sh: adduser: not found (exit code 127)")
 
 
 def test_buildkit_step_header_when_there_is_no_location() -> None:
