@@ -162,3 +162,19 @@ def test_secret_rows_never_show_the_value(make_repo: GitRepoFactory) -> None:
 def test_the_checklist_runs_after_the_dockerfile_analyzer() -> None:
     keys = [key for key, _title, _analyzer in ANALYZERS]
     assert keys.index("hardening") > keys.index("dockerfile")
+
+
+def test_the_lock_file_row_names_the_dependency_install_not_the_tool_install(make_repo: GitRepoFactory) -> None:
+    poetry = dockerfile(
+        """
+        FROM python:3.12-slim
+        COPY pyproject.toml poetry.lock ./
+        RUN pip install --no-cache-dir --upgrade pip poetry && poetry install --no-root
+        USER app
+        """
+    )
+    lock = '[[package]]\nname = "flask"\nversion = "3.0.3"\n'
+    files = {"pyproject.toml": '[tool.poetry]\nname = "app"\n', "poetry.lock": lock}
+    repo = make_repo(base={"Dockerfile": poetry, **files}, head={"Dockerfile": poetry + "LABEL a=b\n", **files})
+    row = rows(hardening(repo))["Installs respect the lock file"]
+    assert row[2] == "✅ `poetry install --no-root`" and row[4] == "line 3"

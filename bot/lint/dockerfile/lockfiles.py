@@ -101,9 +101,12 @@ def lock_bypasses(dockerfile: Dockerfile, context: LintContext) -> list[Bypass]:
 
 
 def installs_dependencies(dockerfile: Dockerfile) -> tuple[Instruction, Command] | None:
-    """The first command that installs language dependencies at all (for the hardening checklist)."""
+    """The first command that installs language dependencies at all (for the hardening checklist);
+    `pip install poetry` installs a tool, not the project's dependencies."""
     for _stage, ins, commands in all_runs(dockerfile):
         for cmd in commands:
+            if _installs_only_tooling(cmd):
+                continue
             if pip_install_args(cmd) is not None or cmd.is_("uv", "sync") or cmd.is_("cargo", "build", "install"):
                 return ins, cmd
             yarn = cmd.program == "yarn" and cmd.positional[:1] in {(), ("install",)}
@@ -230,6 +233,16 @@ def _cargo(dockerfile: Dockerfile, ins: Instruction, cmd: Command, locks: LockFi
         fix = insert_flag_after(dockerfile, ins, rf"\bcargo\s+(?:[+]\S+\s+)?{verb}\b", "--locked", r"--locked|--frozen")
         return Bypass(ins, cmd, f"`cargo {verb}` without --locked may update {locks.cargo[0]}: add --locked", fix)
     return None
+
+
+def _installs_only_tooling(cmd: Command) -> bool:
+    """`pip install poetry`, `pip install --upgrade pip setuptools`: packaging tools only."""
+    args = pip_install_args(cmd)
+    if args is None:
+        return False
+    operands = Command(("pip", *args)).operands(_PIP_VALUE_OPTIONS)
+    reads_files = any(a in {"-r", "--requirement", "-e", "--editable"} or a.startswith("--requirement=") for a in args)
+    return bool(operands) and not reads_files and all(_base_name(p) in _PYTHON_TOOLING for p in operands)
 
 
 def _is_package_name(word: str) -> bool:
