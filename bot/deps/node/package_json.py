@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.deps import versions
 from bot.deps.jsonfile import JsonProblem, load_json
-from bot.deps.model import Dependency, ParsedFile, failed
+from bot.deps.model import Dependency, ParsedFile, Source, failed
 from bot.deps.node.specs import classify
 from bot.deps.textpos import LineCounter, json_key_text, json_members, json_value_start
 
@@ -58,9 +59,11 @@ def parse_package_json(path: str, text: str) -> ParsedFile:
 def _entry(name: str, value: Any, line: int | None, group: str) -> Dependency:
     spec = value if isinstance(value, str) else ""
     source, pinned = classify(spec)
+    found = versions.bounds("node", spec) if source is Source.REGISTRY else None
     return Dependency(
         name=name,
         spec=spec,
+        version=found.exact if found else None,
         line=line,
         direct=True,
         group=group,

@@ -32,6 +32,8 @@ def test_reads_every_section_with_lines_and_kinds() -> None:
     assert found[("express", "")].line == 5
     assert found[("lodash", "")].spec == "4.17.20"  # JSON keeps the last of two keys ...
     assert parsed.duplicates == (("lodash", 11),)  # ... and we remember the one it dropped
+    assert (found[("lodash", "")].version, found[("express", "")].version) == ("4.17.20", None)  # exact pins only
+    assert found[("my-react", "")].version is None
     assert (found[("left-pad", "")].source, found[("left-pad", "")].pinned) == (Source.GIT, False)
     assert found[("ui", "")].source is Source.WORKSPACE
     assert found[("my-react", "")].source is Source.REGISTRY

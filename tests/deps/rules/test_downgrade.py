@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from tests.deps.review import findings, review
 from tests.support.gitrepo import GitRepoFactory
 
@@ -21,6 +23,15 @@ def test_hit_a_removed_pin_says_any_old_release_may_come_not_a_major_version(mak
     result = review(make_repo, {"requirements.txt": "flask==3.0.3\n"}, {"requirements.txt": "flask<4\n"})
     (finding,) = findings(result, "DH401")
     assert finding.message == "flask: ==3.0.3 becomes <4: with no lower bound, older releases may be installed"
+
+
+def test_hit_an_exact_npm_pin_going_down_is_a_downgrade_not_a_lower_floor(make_repo: GitRepoFactory) -> None:
+    def package(version: str) -> str:
+        return json.dumps({"name": "app", "dependencies": {"lodash": version}}) + "\n"
+
+    result = review(make_repo, {"package.json": package("4.17.21")}, {"package.json": package("4.17.15")})
+    (finding,) = findings(result, "DH401")
+    assert finding.message == "lodash is downgraded from 4.17.21 to 4.17.15"
 
 
 def test_hit_a_lock_downgrade_once_when_the_manifest_reports_it(make_repo: GitRepoFactory) -> None:
