@@ -33,9 +33,13 @@ def mismatches(manifest: ParsedFile, lock: ParsedFile | None) -> list[Mismatch]:
     locked = lock.by_name()
     found = []
     for dependency in manifest.dependencies:
+        entries = locked.get(dependency.name, [])
+        switched = _source_switch(manifest, lock, dependency, entries)
+        if switched is not None:
+            found.append(Mismatch(dependency, switched, entries[0].line, lock.format))
         if not _checkable(manifest, dependency):
             continue
-        problem = _problem(manifest, lock, dependency, locked.get(dependency.name, []))
+        problem = _problem(manifest, lock, dependency, entries)
         if problem is not None:
             entries = locked.get(dependency.name, [])
             found.append(Mismatch(dependency, problem, entries[0].line if entries else None, lock.format))
@@ -49,6 +53,24 @@ def _checkable(manifest: ParsedFile, dependency: Dependency) -> bool:
         and dependency.group not in _SKIPPED_GROUPS
         and dependency.name != manifest.project
     )
+
+
+def _source_switch(
+    manifest: ParsedFile, lock: ParsedFile, dependency: Dependency, entries: list[Dependency]
+) -> str | None:
+    """The manifest takes a package from git while the lock has it from the registry: the lock
+    installs what the manifest no longer asks for. (Not the other way round: Cargo's `[patch]`
+    and Go's `replace` move a registry package to git on purpose.)"""
+    if lock.format not in _PRESENCE_CHECKED or not entries or dependency.direct is False:
+        return None
+    if dependency.group in _SKIPPED_GROUPS or dependency.name == manifest.project:
+        return None
+    held = {entry.source for entry in entries}
+    wanted = f"{posixpath.basename(manifest.path)} wants {dependency.label}"
+    lock_name = posixpath.basename(lock.path)
+    if dependency.source is Source.GIT and held == {Source.REGISTRY}:
+        return f"{wanted} from git ({dependency.location}); {lock_name} still has it from the registry"
+    return None
 
 
 def _problem(manifest: ParsedFile, lock: ParsedFile, dependency: Dependency, entries: list[Dependency]) -> str | None:

@@ -103,3 +103,25 @@ def test_dh404_node_cargo_and_go(make_repo: GitRepoFactory) -> None:
 def test_dh404_miss_when_in_sync(make_repo: GitRepoFactory) -> None:
     result = review(make_repo, corpus_files("c016", "base"), corpus_files("c016", "head"))
     assert findings(result, "DH404") == [] and findings(result, "DH403") == []
+
+
+def test_dh404_a_dependency_moved_to_git_while_the_lock_keeps_the_registry_release(make_repo: GitRepoFactory) -> None:
+    cargo_lock = (
+        '[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = ["tokio"]\n\n[[package]]\n'
+        'name = "tokio"\nversion = "1.37.0"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n'
+    )
+    registry = '[package]\nname = "app"\n\n[dependencies]\ntokio = "1.37"\n'
+    git = '[package]\nname = "app"\n\n[dependencies]\ntokio = { git = "https://github.com/someone/tokio" }\n'
+    files = {"Cargo.lock": cargo_lock}
+    result = review(make_repo, {"Cargo.toml": registry, **files}, {"Cargo.toml": git, **files})
+    (finding,) = findings(result, "DH404")
+    assert (finding.line, finding.message.split(": run")[0]) == (
+        5,
+        "Cargo.toml wants tokio from git (https://github.com/someone/tokio); Cargo.lock still has it from the registry",
+    )
+    assert (
+        findings(
+            review(make_repo, {"Cargo.toml": registry, **files}, {"Cargo.toml": registry + "\n", **files}), "DH404"
+        )
+        == []
+    )
