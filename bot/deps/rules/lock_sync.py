@@ -60,6 +60,7 @@ def lock_out_of_sync(parsed: ParsedFile, context: DepContext) -> Iterator[Hit]:
     package, at a version the manifest's specifier accepts (PEP 440 for Python, npm ranges —
     for yarn.lock and pnpm-lock.yaml the exact requested range — Cargo requirements for
     Cargo.lock), and go.sum must hold a checksum for every module version go.mod requires.
+    A dependency the manifest now takes from git must not be locked from the registry still.
     A uv.lock must also have been locked against what pyproject.toml asks for now: the
     requirements it records for the project (`[package.metadata]` `requires-dist` and
     `requires-dev`) are compared with the dependencies, optional dependencies and dependency
