@@ -50,10 +50,20 @@ def _message(change: Change) -> str:
         return (
             f"{change.name}: {change.base} becomes {change.head}: with no lower bound, older releases may be installed"
         )
-    major = " (a major version)" if change.major else ""
+    major = _major_note(change)
     if change.specifier:
         return f"{change.name}: the lower bound goes down from {change.base} to {change.head}{major}"
     return f"{change.name} is downgraded from {change.base} to {change.head}{major}"
+
+
+def _major_note(change: Change) -> str:
+    """A compatibility-breaking jump: a major version, or for 0.x versions a minor one."""
+    if not change.major:
+        return ""
+    breaking_part = versions.major_of(change.ecosystem, change.head)
+    if breaking_part is not None and len(breaking_part) == 2:
+        return " (another 0.x minor version: incompatible by semver)"
+    return " (a major version)"
 
 
 def _has_no_floor(change: Change) -> bool:

@@ -34,6 +34,17 @@ def test_hit_an_exact_npm_pin_going_down_is_a_downgrade_not_a_lower_floor(make_r
     assert finding.message == "lodash is downgraded from 4.17.21 to 4.17.15"
 
 
+def test_hit_a_0x_minor_downgrade_is_not_called_a_major_version(make_repo: GitRepoFactory) -> None:
+    def go_mod(version: str) -> str:
+        return f"module x\n\ngo 1.22\n\nrequire golang.org/x/net {version}\n"
+
+    result = review(make_repo, {"go.mod": go_mod("v0.25.0")}, {"go.mod": go_mod("v0.23.0")})
+    (finding,) = findings(result, "DH401")
+    assert finding.message == (
+        "golang.org/x/net is downgraded from v0.25.0 to v0.23.0 (another 0.x minor version: incompatible by semver)"
+    )
+
+
 def test_hit_a_lock_downgrade_once_when_the_manifest_reports_it(make_repo: GitRepoFactory) -> None:
     def lock(version: str) -> str:
         return (
