@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bot.deps.diff import Change, ChangeKind
 from bot.model import Table
@@ -41,14 +42,16 @@ def _zero() -> dict[str, int]:
     return {"major": 0, "direct": 0, "transitive": 0}
 
 
-def _tables(ecosystem: str, changes: list[Change]) -> list[Table]:
+def _tables(ecosystem: str, all_changes: list[Change]) -> list[Table]:
     title = ECOSYSTEM_TITLES[ecosystem]
-    paths = {c.path for c in changes}
+    paths = {c.path for c in all_changes}
+    recorded_in = _files_recording(all_changes)
+    changes = list(recorded_in)
     direct = sorted((c for c in changes if c.direct), key=_order)
     transitive = sorted((c for c in changes if not c.direct), key=_order)
     inline = transitive if len(transitive) <= TRANSITIVE_INLINE else []
     tables = []
-    main_rows = [_row(c, len(paths) > 1) for c in [*direct, *inline]]
+    main_rows = [_row(c, recorded_in[c], len(paths) > 1) for c in [*direct, *inline]]
     if main_rows:
         tables.append(
             Table(
@@ -56,7 +59,7 @@ def _tables(ecosystem: str, changes: list[Change]) -> list[Table]:
             )
         )
     if not inline and transitive:
-        rows = [_row(c, len(paths) > 1) for c in transitive]
+        rows = [_row(c, recorded_in[c], len(paths) > 1) for c in transitive]
         note = _more(len(rows))
         tables.append(
             Table(
@@ -70,11 +73,26 @@ def _tables(ecosystem: str, changes: list[Change]) -> list[Table]:
     return tables
 
 
+def _files_recording(changes: list[Change]) -> dict[Change, tuple[str, ...]]:
+    """One change per package and step, with every file that records it alike (a manifest and
+    its lock, go.mod and go.sum): one row, not one per file. The manifest's change speaks."""
+    alike: dict[tuple[str, str, str, str, ChangeKind], list[Change]] = {}
+    for change in changes:
+        alike.setdefault((change.key, change.group, change.base, change.head, change.kind), []).append(change)
+    merged: dict[Change, tuple[str, ...]] = {}
+    for same in alike.values():
+        first = min(same, key=lambda c: (c.is_lock, not c.direct, c.path))
+        merged[replace(first, direct=True if any(c.direct for c in same) else first.direct)] = tuple(
+            sorted({c.path for c in same}, key=lambda path: (path != first.path, path))
+        )
+    return merged
+
+
 def _order(change: Change) -> tuple[int, str, str]:
     return (_KIND_ORDER.index(change.kind), change.name.lower(), change.path)
 
 
-def _row(change: Change, show_path: bool) -> tuple[str, ...]:
+def _row(change: Change, paths: tuple[str, ...], show_path: bool) -> tuple[str, ...]:
     notes = []
     notes.append("direct" if change.direct else "transitive" if change.direct is False else "")
     if change.group:
@@ -83,8 +101,8 @@ def _row(change: Change, show_path: bool) -> tuple[str, ...]:
         notes.append("major")
     if change.specifier:
         notes.append("specifier")
-    if show_path or change.is_lock:
-        notes.append(change.path)
+    if show_path or change.is_lock or len(paths) > 1:
+        notes.append(", ".join(paths))
     return (
         change.name,
         change.base or "–",
