@@ -26,6 +26,7 @@ def rules_markdown() -> str:
         "Switch a rule off for one line with `# dockhand ignore=<id> <reason>` on the line above it,",
         "for a whole file with `# dockhand global ignore=<id> <reason>`, or everywhere in the config",
         "file (`rules.disable`). hadolint's codes (`# hadolint ignore=DL3015`) are understood too.",
+        "In go.mod the comment starts with `//`; JSON files and go.sum cannot hold comments.",
         "",
         rules_table(),
         "",

@@ -27,6 +27,23 @@ class FileKind:
     def label(self) -> str:
         return self.format if self.family is Family.DEPENDENCY else self.family.value
 
+    @property
+    def comment_leader(self) -> str | None:
+        """How a line comment starts in this kind of file (ignore comments go there); None: the
+        format has no comments (JSON, go.sum)."""
+        if self.format in _NO_COMMENTS:
+            return None
+        return "//" if self.format == "go.mod" else "#"
+
+
+_NO_COMMENTS = frozenset({"package.json", "package-lock", "pipfile.lock", "go.sum"})
+
+
+def comment_leader(path: str) -> str | None:
+    """The comment leader of a reviewed file; `#` for any other."""
+    kind = classify(path)
+    return kind.comment_leader if kind is not None else "#"
+
 
 _DEPENDENCY_NAMES: dict[str, tuple[str, str]] = {
     "pyproject.toml": ("pyproject", "python"),

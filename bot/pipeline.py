@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from bot.changes import ChangeSet
 from bot.config import Config
-from bot.filekinds import classify
+from bot.filekinds import classify, comment_leader
 from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
 from bot.options import ReviewOptions
 from bot.policy import decide
@@ -214,7 +214,7 @@ def _finalize(changes: ChangeSet, config: Config, findings: list[Finding]) -> tu
     for path, file_findings in by_path.items():
         changed = changes.file(path)
         lines = split_lines(changed.head_text) if changed and changed.head_text is not None else []
-        file_kept, file_suppressed = split_suppressed(file_findings, lines, codes)
+        file_kept, file_suppressed = split_suppressed(file_findings, lines, codes, comment_leader(path))
         kept.extend(file_kept)
         suppressed.extend(file_suppressed)
     kept.sort(key=Finding.sort_key)

@@ -1,4 +1,5 @@
-"""Ignore comments in reviewed files: `# dockhand ignore=DH101 reason` and hadolint's own.
+"""Ignore comments in reviewed files: `# dockhand ignore=DH101 reason` and hadolint's own
+(`// dockhand ignore=...` in go.mod; JSON files and go.sum cannot have comments).
 
 - `# dockhand ignore=DH101,DH105 <reason>` on the line before a finding's line (or anywhere in
   the block of comment lines directly above it), or at the end of the finding's own line;
@@ -14,11 +15,11 @@ from dataclasses import dataclass
 
 from bot.model import Finding, Suppressed
 
-_PRAGMA = re.compile(
-    r"#\s*(?P<tool>dockhand|hadolint)\s+(?P<scope>global\s+)?ignore\s*=\s*"
-    r"(?P<codes>[\w.:-]+(?:\s*,\s*[\w.:-]+)*)(?P<reason>.*)$",
-    re.IGNORECASE,
+_PRAGMA = (
+    r"{leader}\s*(?P<tool>dockhand|hadolint)\s+(?P<scope>global\s+)?ignore\s*=\s*"
+    r"(?P<codes>[\w.:-]+(?:\s*,\s*[\w.:-]+)*)(?P<reason>.*)$"
 )
+_PRAGMAS = {leader: re.compile(_PRAGMA.format(leader=re.escape(leader)), re.IGNORECASE) for leader in ("#", "//")}
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,9 @@ class Pragma:
     is_global: bool
 
 
-def read_pragma(line: str, codes: dict[str, str]) -> Pragma | None:
-    match = _PRAGMA.search(line)
+def read_pragma(line: str, codes: dict[str, str], leader: str = "#") -> Pragma | None:
+    """The ignore comment on `line`, in a file whose comments start with `leader` (`#`, `//`)."""
+    match = _PRAGMAS[leader].search(line)
     if not match:
         return None
     rules = set()
@@ -41,17 +43,20 @@ def read_pragma(line: str, codes: dict[str, str]) -> Pragma | None:
 
 
 def split_suppressed(
-    findings: list[Finding], lines: list[str] | tuple[str, ...], codes: dict[str, str]
+    findings: list[Finding], lines: list[str] | tuple[str, ...], codes: dict[str, str], leader: str | None = "#"
 ) -> tuple[list[Finding], list[Suppressed]]:
-    """Separate the findings that an ignore comment in `lines` switches off."""
-    pragmas = {n: p for n, line in enumerate(lines, 1) if "ignore" in line and (p := read_pragma(line, codes))}
+    """Separate the findings that an ignore comment in `lines` switches off (comments start with
+    `leader`; None: the file cannot have any)."""
+    if leader is None:
+        return findings, []
+    pragmas = {n: p for n, line in enumerate(lines, 1) if "ignore" in line and (p := read_pragma(line, codes, leader))}
     if not pragmas:
         return findings, []
     global_pragmas = [p for p in pragmas.values() if p.is_global]
     kept: list[Finding] = []
     suppressed: list[Suppressed] = []
     for finding in findings:
-        pragma = _matching(finding, pragmas, global_pragmas, lines)
+        pragma = _matching(finding, pragmas, global_pragmas, lines, leader)
         if pragma is None:
             kept.append(finding)
         else:
@@ -60,7 +65,11 @@ def split_suppressed(
 
 
 def _matching(
-    finding: Finding, pragmas: dict[int, Pragma], global_pragmas: list[Pragma], lines: list[str] | tuple[str, ...]
+    finding: Finding,
+    pragmas: dict[int, Pragma],
+    global_pragmas: list[Pragma],
+    lines: list[str] | tuple[str, ...],
+    leader: str,
 ) -> Pragma | None:
     wanted = _rule_keys(finding.rule)
     for pragma in global_pragmas:
@@ -72,7 +81,7 @@ def _matching(
     if own is not None and not own.is_global and own.rules & wanted:
         return own
     number = finding.line - 1
-    while number >= 1 and lines[number - 1].lstrip().startswith("#"):
+    while number >= 1 and lines[number - 1].lstrip().startswith(leader):
         above = pragmas.get(number)
         if above is not None and not above.is_global and above.rules & wanted:
             return above

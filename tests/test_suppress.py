@@ -1,4 +1,8 @@
+from dataclasses import replace
+
 from bot.catalog import rule_codes
+from bot.filekinds import comment_leader
+from bot.github.bodies import silencing
 from bot.model import Finding, Severity
 from bot.suppress import read_pragma, split_suppressed
 
@@ -48,3 +52,21 @@ def test_read_pragma() -> None:
     assert pragma.rules == {"DH101"}
     assert pragma.reason == "because"
     assert read_pragma("# just a comment about ignore", rule_codes()) is None
+
+
+def test_go_mod_ignore_comments_start_with_slashes_and_json_has_none() -> None:
+    go_mod = ["module x", "", "// dockhand ignore=DH401 pinned back until the fix lands", "require a.b/c v0.23.0"]
+    downgrade = Finding("DH401", Severity.MEDIUM, "go.mod", 4, 4, "m")
+    kept, suppressed = split_suppressed([downgrade], go_mod, rule_codes(), comment_leader("go.mod"))
+    assert kept == [] and suppressed[0].reason == "pinned back until the fix lands"
+    hashed = ["# dockhand ignore=DH401 x", "require a.b/c v0.23.0"]  # not a go.mod comment: it would not parse
+    assert split_suppressed([replace(downgrade, line=2)], hashed, rule_codes(), "//")[1] == []
+    assert comment_leader("web/package.json") is None and comment_leader("go.sum") is None
+    assert comment_leader("Dockerfile") == "#" and comment_leader("docs/notes.md") == "#"
+
+
+def test_inline_comments_say_how_to_silence_in_the_files_own_syntax() -> None:
+    assert "`// dockhand ignore=DH401 <reason>`" in silencing(Finding("DH401", Severity.MEDIUM, "go.mod", 4, 4, "m"))
+    assert "`# dockhand ignore=DH101 <reason>`" in silencing(finding("DH101", 2))
+    json_hint = silencing(Finding("DH401", Severity.MEDIUM, "package.json", 4, 4, "m"))
+    assert json_hint.startswith("this file cannot hold comments") and "rules: disable" in json_hint

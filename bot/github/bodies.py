@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.filekinds import comment_leader
 from bot.model import Finding
 from bot.report import escape
 from bot.report.markdown import MARKER, rule_link, severity_label
@@ -46,8 +47,19 @@ def inline_body(finding: Finding, with_suggestion: bool) -> str:
         parts.append(escape.fenced(suggestion.replacement, "suggestion"))
     elif suggestion is not None:
         parts.append("_The suggested change reaches beyond this diff: it is in the report comment._")
-    parts.append(f"<sub>dockhand · to silence it: `# dockhand ignore={finding.rule} <reason>` on the line above</sub>")
+    parts.append(f"<sub>dockhand · to silence it: {silencing(finding)}</sub>")
     return "\n\n".join(parts)
+
+
+def silencing(finding: Finding) -> str:
+    """How to switch this finding off, in the comment syntax of its file (JSON has none)."""
+    leader = comment_leader(finding.path)
+    if leader is None:
+        return (
+            f"this file cannot hold comments: disable {finding.rule} in `.github/dockhand.yml` (`rules: disable`)"
+            " or leave the file out (`ignore-paths`)"
+        )
+    return f"`{leader} dockhand ignore={finding.rule} <reason>` on the line above"
 
 
 def resolved_body(old_body: str, fingerprint: str, head: str) -> str:
