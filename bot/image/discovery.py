@@ -30,6 +30,7 @@ from bot.parsing.compose import BuildSpec, is_remote
 from bot.parsing.dockerfile import parse_dockerfile
 from bot.parsing.dockerignore import DockerIgnore, ignore_file_for, parse_dockerignore
 from bot.parsing.interpolation import resolve
+from bot.repopaths import climbs_out
 from bot.workspace import Workspace
 
 
@@ -229,7 +230,7 @@ def _listed(repo: Repository, spec: ImageSpec, is_ignored: IgnoreCheck, notes: l
         notes.append(f"{spec.dockerfile} (listed in image.images) is not in the head commit: not built")
         return None
     context = _clean(spec.context) if spec.context else _directory(spec.dockerfile)
-    if context == ".." or context.startswith("../"):
+    if climbs_out(context):
         notes.append(
             f"{spec.dockerfile} (listed in image.images): build context {spec.context} is outside the repository"
         )

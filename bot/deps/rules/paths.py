@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from bot.deps.model import Dependency, ParsedFile, Source
 from bot.deps.rules.context import DepContext
 from bot.model import Severity
+from bot.repopaths import outside_repository
 from bot.rule import Hit, rule
 
 _PATH_PREFIXES = ("link:", "file:")
@@ -59,12 +60,7 @@ def _local_path(dependency: Dependency) -> str:
 
 
 def _outside(directory: str, path: str) -> bool:
-    if not path:
-        return False
-    if path.startswith(("/", "~")):
-        return True
-    joined = posixpath.normpath(posixpath.join(directory, path))
-    return joined == ".." or joined.startswith("../")
+    return bool(path) and outside_repository(directory, path) is not None
 
 
 def _message(dependency: Dependency) -> str:

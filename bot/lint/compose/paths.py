@@ -13,6 +13,7 @@ from bot.parsing.compose import ComposeFile, is_remote, scalar_text
 from bot.parsing.envfile import listed_files
 from bot.parsing.interpolation import resolve
 from bot.parsing.yamllines import item_line, line_or, value_line
+from bot.repopaths import outside_repository
 from bot.rule import Hit, rule
 
 PathUse = tuple[str, str, int, Severity, str]
@@ -104,7 +105,4 @@ def _outside(base_dir: str, text: str) -> str | None:
     resolved = resolve(text)
     if resolved is None or is_remote(resolved):
         return None
-    if resolved.startswith(("/", "~")) or (len(resolved) > 1 and resolved[1] == ":"):
-        return "an absolute path on the machine that runs Compose"
-    joined = posixpath.normpath(posixpath.join(base_dir, resolved))
-    return "outside the repository" if joined == ".." or joined.startswith("../") else None
+    return outside_repository(base_dir, resolved)
