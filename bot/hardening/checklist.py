@@ -101,7 +101,10 @@ def _behind_image(dockerfile: Dockerfile, instruction: Instruction | None) -> tu
 
 
 def _said(ins: Instruction) -> str:
-    text = " ".join(ins.original.split())
+    return _shortened(" ".join(ins.original.split()))
+
+
+def _shortened(text: str) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
@@ -215,12 +218,13 @@ def _secrets(subject: Subject) -> Check:
 def _lock_file(subject: Subject) -> Check:
     found = lock_bypasses(subject.dockerfile, subject.context)
     if found:
-        return Check("lock-file", Status.FAIL, f"`{' '.join(found[0].command.argv)[:60]}`", found[0].instruction.line)
+        shown = _shortened(" ".join(found[0].command.argv))
+        return Check("lock-file", Status.FAIL, f"`{shown}`", found[0].instruction.line)
     installs = installs_dependencies(subject.dockerfile)
     if installs is None:
         return Check("lock-file", Status.NOT_APPLICABLE, "no dependency installs")
     ins, cmd = installs
-    return Check("lock-file", Status.PASS, f"`{' '.join(cmd.argv)[:60]}`", ins.line)
+    return Check("lock-file", Status.PASS, f"`{_shortened(' '.join(cmd.argv))}`", ins.line)
 
 
 def _caches(subject: Subject) -> Check:

@@ -178,3 +178,12 @@ def test_the_lock_file_row_names_the_dependency_install_not_the_tool_install(mak
     repo = make_repo(base={"Dockerfile": poetry, **files}, head={"Dockerfile": poetry + "LABEL a=b\n", **files})
     row = rows(hardening(repo))["Installs respect the lock file"]
     assert row[2] == "✅ `poetry install --no-root`" and row[4] == "line 3"
+
+
+def test_a_long_install_command_is_shortened_with_an_ellipsis(make_repo: GitRepoFactory) -> None:
+    install = "pip install --no-cache-dir --require-hashes -r requirements/production.txt"
+    long = f"FROM python:3.12-slim\nRUN {install}\nUSER app\n"
+    files = {"requirements/production.txt": "flask==3.0.3 --hash=sha256:00\n"}
+    repo = make_repo(base={"Dockerfile": long, **files}, head={"Dockerfile": long + "LABEL a=b\n", **files})
+    shown = rows(hardening(repo))["Installs respect the lock file"][2]
+    assert shown == "✅ `pip install --no-cache-dir --require-hashes -r requirements…`"
