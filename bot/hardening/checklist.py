@@ -132,6 +132,9 @@ def _user(subject: Subject) -> Check:
 
 def _init(subject: Subject) -> Check:
     key = "init"
+    final = subject.dockerfile.final_stage
+    if final is not None and subject.dockerfile.is_windows(final):
+        return Check(key, Status.NOT_APPLICABLE, "Windows image: no PID 1 to reap or forward signals")
     if subject.image is not None and (subject.image.entrypoint or subject.image.cmd):
         words = subject.image.entrypoint or subject.image.cmd
         program = posixpath.basename(words[0]) if words else ""

@@ -187,3 +187,11 @@ def test_a_long_install_command_is_shortened_with_an_ellipsis(make_repo: GitRepo
     repo = make_repo(base={"Dockerfile": long, **files}, head={"Dockerfile": long + "LABEL a=b\n", **files})
     shown = rows(hardening(repo))["Installs respect the lock file"][2]
     assert shown == "✅ `pip install --no-cache-dir --require-hashes -r requirements…`"
+
+
+def test_a_windows_image_has_no_user_or_init_rows_to_fail(make_repo: GitRepoFactory) -> None:
+    windows = 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD ["C:\\\\app\\\\app.exe"]\n'
+    repo = make_repo(base={"Dockerfile": windows}, head={"Dockerfile": windows + "LABEL a=b\n"})
+    by_label = rows(hardening(repo))
+    assert by_label["Non-root user"][2] == "➖ Windows image"
+    assert by_label["Init for PID 1"][2] == "➖ Windows image: no PID 1 to reap or forward signals"
