@@ -131,6 +131,21 @@ def _user(subject: Subject) -> Check:
 
 
 def _init(subject: Subject) -> Check:
+    """As DH107: an init matters for a service (a long-running process that gets SIGTERM)."""
+    check = _pid_one(subject)
+    if check.status is Status.FAIL and not _is_service(subject):
+        where = "no exposed port" if subject.image is not None else "no EXPOSE"
+        return Check(check.key, Status.NOT_APPLICABLE, f"not a service ({where}); {check.detail}", None, check.source)
+    return check
+
+
+def _is_service(subject: Subject) -> bool:
+    if subject.image is not None:
+        return bool(subject.image.exposed_ports)
+    return is_service(subject.dockerfile)
+
+
+def _pid_one(subject: Subject) -> Check:
     key = "init"
     final = subject.dockerfile.final_stage
     if final is not None and subject.dockerfile.is_windows(final):

@@ -195,3 +195,12 @@ def test_a_windows_image_has_no_user_or_init_rows_to_fail(make_repo: GitRepoFact
     by_label = rows(hardening(repo))
     assert by_label["Non-root user"][2] == "➖ Windows image"
     assert by_label["Init for PID 1"][2] == "➖ Windows image: no PID 1 to reap or forward signals"
+
+
+def test_the_init_row_applies_to_services_as_dh107_does(make_repo: GitRepoFactory) -> None:
+    job = 'FROM python:3.12-slim\nUSER app\nCMD ["python", "-m", "migrate"]\n'
+    repo = make_repo(base={"Dockerfile": job}, head={"Dockerfile": job + "LABEL a=b\n"})
+    assert rows(hardening(repo))["Init for PID 1"][2] == "➖ not a service (no EXPOSE); PID 1 is `python`"
+    service = job.replace("USER app\n", "USER app\nEXPOSE 8000\n")
+    repo = make_repo(base={"Dockerfile": service}, head={"Dockerfile": service + "LABEL a=b\n"})
+    assert rows(hardening(repo))["Init for PID 1"][2] == "❌ PID 1 is `python`"
