@@ -9,12 +9,19 @@ marker mentions, with `python_version` following `python_full_version`.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+import re
 
 from packaging.markers import InvalidMarker, Marker, default_environment
 from packaging.version import InvalidVersion, Version
 
 _PYTHON = ("python_version", "python_full_version")
+_OPERATOR = r"(?:===|==|!=|<=|>=|~=|<|>|not\s+in|in)"
+_LITERAL = r"(?P<q{n}>[\"'])(?P<{name}>.*?)(?P=q{n})"
+_COMPARISON = re.compile(
+    rf"\b(?P<variable>[a-z_]+)\s*{_OPERATOR}\s*{_LITERAL.format(n=1, name='literal')}"
+    rf"|{_LITERAL.format(n=2, name='literal_before')}\s*{_OPERATOR}\s*(?P<variable_after>[a-z_]+)\b"
+)
+"""`variable op "literal"` or `"literal" op variable`, as packaging writes a marker back out."""
 _MAX_ENVIRONMENTS = 4096
 """Markers mentioning more combinations than this are taken as equivalent (never a guess of a difference)."""
 
@@ -36,7 +43,7 @@ def equivalent(first: Marker | None, second: Marker | None) -> bool:
     values: dict[str, set[str]] = {}
     for marker in (first, second):
         if marker is not None:
-            _collect(marker._markers, values)
+            _collect(str(marker), values)
     axes = _axes(values)
     if _count(axes) > _MAX_ENVIRONMENTS:
         return True
@@ -62,15 +69,14 @@ def _evaluate(marker: Marker | None, environment: dict[str, str]) -> bool:
     return True if marker is None else marker.evaluate(environment)
 
 
-def _collect(node: Any, values: dict[str, set[str]]) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _collect(item, values)
-    elif isinstance(node, tuple) and len(node) == 3:
-        left, _op, right = node
-        variable, value = (left, right) if type(left).__name__ == "Variable" else (right, left)
-        name = "python" if variable.value in _PYTHON else str(variable.value)
-        values.setdefault(name, set()).add(str(value.value))
+def _collect(marker: str, values: dict[str, set[str]]) -> None:
+    """Each variable a marker compares, with the literals it is compared with, read from the
+    marker's normalized text (`python_version < "3.14"`, `"linux" in sys_platform`)."""
+    for match in _COMPARISON.finditer(marker):
+        variable = match.group("variable") or match.group("variable_after")
+        literal = match.group("literal") if match.group("literal") is not None else match.group("literal_before")
+        name = "python" if variable in _PYTHON else variable
+        values.setdefault(name, set()).add(literal)
 
 
 def _axes(values: dict[str, set[str]]) -> dict[str, list[str]]:
