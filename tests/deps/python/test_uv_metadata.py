@@ -18,6 +18,9 @@ from tests.deps.corpus import corpus_text
         ('python_version < "3.13"', "python_full_version < '3.14'", False),
         ('sys_platform == "linux"', "sys_platform != 'win32'", False),
         ("", 'extra == "x"', False),
+        ('"aarch64" in platform_machine', "'aarch64' in platform_machine", True),
+        ('"aarch64" in platform_machine', 'platform_machine == "x86_64"', False),
+        ('platform_release not in "5.0"', "platform_release not in '5.0'", True),
     ],
 )
 def test_markers_compared_by_what_they_select(first: str, second: str, same: bool) -> None:
