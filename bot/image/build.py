@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.goerrors import condensed
 from bot.image.docker import Docker, RunningWork
 from bot.image.history import display_text, short_text
 from bot.parsing.dockerfile import Dockerfile, Instruction
@@ -291,7 +292,7 @@ def _builder_error(lines: list[str]) -> str:
         stripped = line.strip()
         match = _BUILDKIT_ERROR.match(stripped)
         if match:
-            return match.group(1)
+            return condensed(match.group(1))
         if stripped.startswith(("The command ", "COPY failed", "ADD failed")) or "returned a non-zero code" in stripped:
             return stripped
     meaningful = [line.strip() for line in lines if line.strip() and not line.startswith(" ")]

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.goerrors import condensed
+
 TRIVY_TIMEOUT_SECONDS = 600
 MIN_TRIVY_VERSION = (0, 50, 0)
 TESTED_TRIVY_VERSION = "0.76.0"
@@ -49,10 +51,6 @@ _OUTPUT_SETTINGS = (
     "TRIVY_DEBUG",
 )
 """Environment settings that would change what Trivy reports or where: dockhand sets these itself."""
-
-
-_ERROR_WRAPPER = re.compile(r"(?:[A-Za-z][\w .-]* error|\d+ errors? occurred:?)")
-"""A step of Trivy's that only names itself in an error chain ("run error", "OCI artifact error")."""
 
 
 class TrivyError(Exception):
@@ -210,22 +208,6 @@ def error_line(stderr: bytes) -> str:
     parts = lines[first].split("\t")
     reason = (parts[-1] if len(parts) >= 3 else lines[first]).removeprefix("Fatal error").strip()
     return condensed(": ".join([reason, *(line.lstrip("* ") for line in following)]))[:500]
-
-
-def condensed(chain: str) -> str:
-    """A Go error chain without its bare wrapper names, repeats, and the "failed to" steps that
-    a more precise one follows: "run error: init error: DB error: failed to download vulnerability
-    DB: OCI artifact error: failed to download artifact from X: 1 error occurred: Get ...: no such
-    host" keeps "failed to download artifact from X: Get ...: no such host"."""
-    kept: list[str] = []
-    for part in chain.split(": "):
-        part = part.strip()
-        if not part or _ERROR_WRAPPER.fullmatch(part) or part in kept:
-            continue
-        if kept and kept[-1].startswith("failed to") and part.startswith("failed to"):
-            kept.pop()
-        kept.append(part)
-    return ": ".join(kept) or chain
 
 
 def find_trivy() -> Path | None:

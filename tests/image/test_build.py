@@ -90,3 +90,14 @@ def test_build_command_is_an_argument_list_with_every_option() -> None:
         "--load",
         "--progress=plain",
     ]
+
+
+def test_a_buildkit_error_chain_keeps_its_cause() -> None:
+    log = (
+        '#7 [build 2/3] COPY missing.txt /\n#7 ERROR: failed to calculate checksum of ref 9x::4y: "/missing.txt": not'
+        " found\n------\n > [build 2/3] COPY missing.txt /:\n------\n"
+        "ERROR: failed to solve: failed to compute cache key:"
+        ' failed to calculate checksum of ref 9x::4y: "/missing.txt": not found\n'
+    )
+    failure = locate_failure(log, DOCKERFILE, buildx=True)
+    assert failure.reason == 'failed to calculate checksum of ref 9x::4y: "/missing.txt": not found'
