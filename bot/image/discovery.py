@@ -292,6 +292,8 @@ def _buildable(repo: Repository, target: BuildTarget, notes: list[str]) -> bool:
 
 
 def _change_reason(repo: Repository, dockerfile: str, context: str, is_ignored: IgnoreCheck) -> str | None:
+    if dockerfile in repo.renamed_from:
+        return f"Dockerfile renamed from `{repo.renamed_from[dockerfile]}`"
     if dockerfile in repo.changed:
         return "Dockerfile changed"
     inside = sorted(

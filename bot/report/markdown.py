@@ -20,10 +20,11 @@ SEVERITY_ICONS = {
 }
 VERDICT_ICONS = {Verdict.PASS: "✅", Verdict.WARN: "⚠️", Verdict.FAIL: "🛑"}
 KIND_NAMES = {"dockerfile": "Dockerfile", "compose": "Compose file", "dockerignore": ".dockerignore"}
+QUIET_FILES_SHOWN = 20
 
 
 def render_markdown(review: Review) -> str:
-    blocks = [MARKER, _verdict(review), _summary(review)]
+    blocks = [MARKER, _verdict(review), _summary(review), _quiet_files(review)]
     blocks.extend(_file_blocks(review))
     blocks.extend(_section_blocks(review.sections))
     blocks.append(_suppressed(review))
@@ -71,6 +72,18 @@ def _summary(review: Review) -> str:
     totals = Counter(f.severity for f in review.findings)
     rows.append(f"| **Total** | {len(review.files)} | " + " | ".join(f"**{totals[s]}**" for s in order) + " |")
     return "\n".join([header, rule, *rows])
+
+
+def _quiet_files(review: Review) -> str:
+    """The reviewed files that get no part of their own (nothing found, no table): named, so the
+    reader knows they were looked at."""
+    spoken = {f.path for f in review.findings} | {t.path for s in review.sections for t in s.tables if t.path}
+    quiet = [f for f in review.files if f.path not in spoken]
+    if not quiet:
+        return ""
+    shown = ", ".join(f"{escape.code(f.path)} ({escape.text(f.status)})" for f in quiet[:QUIET_FILES_SHOWN])
+    more = f" and {len(quiet) - QUIET_FILES_SHOWN} more" if len(quiet) > QUIET_FILES_SHOWN else ""
+    return f"Nothing to report in {shown}{more}."
 
 
 def _kind_name(kind: str) -> str:

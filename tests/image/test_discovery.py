@@ -40,7 +40,8 @@ def test_context_is_inferred_from_copy_sources(make_repo: GitRepoFactory) -> Non
 def test_renamed_dockerfile_keeps_its_base_name(make_repo: GitRepoFactory) -> None:
     base = {"Dockerfile": DOCKERFILE, "app.py": "1"}
     head = {"Dockerfile.prod": DOCKERFILE, "app.py": "1"}
-    assert summary(discovered(make_repo(base, head))) == [("Dockerfile.prod", "Dockerfile", ".", "Dockerfile changed")]
+    expected = ("Dockerfile.prod", "Dockerfile", ".", "Dockerfile renamed from `Dockerfile`")
+    assert summary(discovered(make_repo(base, head))) == [expected]
 
 
 def test_cap_and_unbuildable_files_are_noted(make_repo: GitRepoFactory) -> None:

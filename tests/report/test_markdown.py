@@ -126,3 +126,15 @@ def test_a_note_keeps_a_long_reason_whole_where_a_table_cell_would_be_cut() -> N
     markdown = render_markdown(sample_review(notes=(reason,)))
     assert "x" * 500 + " the end" in markdown
     assert "x" * 5000 not in render_markdown(sample_review(notes=("x" * 5000,)))
+
+
+def test_files_with_nothing_to_report_are_named_once() -> None:
+    files = [
+        ReviewedFile("Dockerfile", "dockerfile", "modified"),
+        ReviewedFile("old/Dockerfile", "dockerfile", "deleted"),
+    ]
+    markdown = render_markdown(sample_review(files=files))
+    assert "Nothing to report in `old/Dockerfile` (deleted)." in markdown
+    assert "`Dockerfile` (modified)" not in markdown  # it has its own part, with its finding
+    many = [ReviewedFile(f"svc{n}/Dockerfile", "dockerfile", "modified") for n in range(25)]
+    assert "and 6 more." in render_markdown(sample_review(files=[*files, *many]))  # 26 quiet, 20 shown
