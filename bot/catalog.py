@@ -9,6 +9,7 @@ from bot.hardening.analyzer import hardening_regression
 from bot.image.rules import RULES as IMAGE_RULES
 from bot.lint.compose import RULES as COMPOSE_RULES
 from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
+from bot.lint.dockerfile.base_downgrade import base_image_downgrade
 from bot.lint.dockerignore import RULES as DOCKERIGNORE_RULES
 from bot.rule import Rule
 from bot.scan.misconfig import check_codes
@@ -19,6 +20,7 @@ ALL_RULES: tuple[Rule[Any, Any], ...] = tuple(
         (
             *DOCKERFILE_RULES,
             hardening_regression,
+            base_image_downgrade,
             *COMPOSE_RULES,
             *DOCKERIGNORE_RULES,
             *DEPENDENCY_RULES,

@@ -16,6 +16,7 @@ from bot.filekinds import Family
 from bot.findings import place
 from bot.lint.context import LintContext
 from bot.lint.dockerfile import RULES
+from bot.lint.dockerfile.base_downgrade import DockerfileSides, base_image_downgrade
 from bot.lint.dockerfile.credentials import secret_values
 from bot.lint.dockerfile.shellcheck import check_snippets
 from bot.lint.dockerfile.snippets import Snippet, shell_snippets
@@ -85,6 +86,15 @@ def redact(dockerfile: Dockerfile, findings: list[Finding]) -> list[Finding]:
     return redacted
 
 
+def _compared(path: str, base: LintedFile | None, head: LintedFile, context: LintContext) -> list[Finding]:
+    """What only the two versions together show (DH135): nothing for a new file or one that does not parse."""
+    if base is None or base.dockerfile.errors or head.dockerfile.errors:
+        return []
+    if base_image_downgrade.id in context.config.disabled_rules:
+        return []
+    return base_image_downgrade.run(path, DockerfileSides(base.dockerfile, head.dockerfile), context)
+
+
 def _run_rules(
     path: str, dockerfile: Dockerfile, context: LintContext, only: frozenset[str] | None = None
 ) -> list[Finding]:
@@ -113,9 +123,10 @@ def analyze_dockerfiles(changes: ChangeSet, config: Config, options: ReviewOptio
     for changed, head_index, base_index in sides:
         head = linted[head_index]
         base = linted[base_index] if base_index is not None else None
+        compared = _compared(changed.path, base, head, context)
         findings.extend(
             place(
-                head.findings,
+                [*head.findings, *compared],
                 base.findings if base else [],
                 head.dockerfile.lines,
                 base.dockerfile.lines if base else (),
