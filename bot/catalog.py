@@ -8,6 +8,7 @@ from bot.deps.rules import RULES as DEPENDENCY_RULES
 from bot.hardening.analyzer import hardening_regression
 from bot.image.rules import RULES as IMAGE_RULES
 from bot.lint.compose import RULES as COMPOSE_RULES
+from bot.lint.compose.downgrade import compose_image_downgrade
 from bot.lint.dockerfile import RULES as DOCKERFILE_RULES
 from bot.lint.dockerfile.base_downgrade import base_image_downgrade
 from bot.lint.dockerignore import RULES as DOCKERIGNORE_RULES
@@ -22,6 +23,7 @@ ALL_RULES: tuple[Rule[Any, Any], ...] = tuple(
             hardening_regression,
             base_image_downgrade,
             *COMPOSE_RULES,
+            compose_image_downgrade,
             *DOCKERIGNORE_RULES,
             *DEPENDENCY_RULES,
             *IMAGE_RULES,

@@ -66,3 +66,22 @@ def registry_matches(registry: str, trusted: str) -> bool:
     if trusted in _DOCKER_HUB_ALIASES:
         return registry in _DOCKER_HUB_ALIASES
     return registry == trusted
+
+
+_TAG_VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)")
+
+
+def tag_goes_down(old: str, new: str) -> bool:
+    """Whether tag `new` names a lower version than `old` (`3.12-slim` -> `3.11-slim`), compared
+    as far as both go (`3.12` floats to the newest 3.12.x, so `3.12.8` -> `3.12` is not lower).
+    Tags without a leading version (`bookworm`, `latest`) are never lower."""
+    before, after = _tag_version(old), _tag_version(new)
+    if before is None or after is None:
+        return False
+    common = min(len(before), len(after))
+    return after[:common] < before[:common]
+
+
+def _tag_version(tag: str) -> tuple[int, ...] | None:
+    match = _TAG_VERSION.match(tag)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else None

@@ -12,6 +12,7 @@ from bot.config import Config
 from bot.filekinds import Family
 from bot.findings import place
 from bot.lint.compose import REVIEW_RULES
+from bot.lint.compose.downgrade import ComposeSides, compose_image_downgrade
 from bot.lint.compose.project import ComposeProject, build_project
 from bot.lint.compose.subject import ComposeReview
 from bot.lint.compose.syntax import compose_syntax
@@ -147,7 +148,11 @@ def _placed(
 ) -> list[Finding]:
     base_findings: list[Finding] = []
     base_lines: tuple[str, ...] = ()
+    compared: list[Finding] = []
     if changed.base_text is not None:
         base = lint_compose(changed.old_path or changed.path, changed.base_text, context, view, sets)
         base_findings, base_lines = base.findings, base.compose.lines
-    return place(head.findings, base_findings, head.compose.lines, base_lines, changed.changed_lines)
+        if base.review is not None and head.review is not None:
+            sides = ComposeSides(base.compose, head.compose)
+            compared = compose_image_downgrade.run(changed.path, sides, context)
+    return place([*head.findings, *compared], base_findings, head.compose.lines, base_lines, changed.changed_lines)

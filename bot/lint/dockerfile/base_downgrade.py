@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -10,9 +9,8 @@ from bot.lint.context import LintContext
 from bot.lint.dockerfile.images import BaseImage, base_images
 from bot.model import Severity
 from bot.parsing.dockerfile import Dockerfile
+from bot.parsing.imageref import tag_goes_down
 from bot.rule import Hit, rule
-
-_TAG_VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)")
 
 
 @dataclass(frozen=True)
@@ -56,11 +54,7 @@ def base_image_downgrade(sides: DockerfileSides, context: LintContext) -> Iterat
         earlier = _counterpart(image, index, before)
         if earlier is None or earlier.ref.tag is None or image.ref.tag is None:
             continue
-        old, new = _tag_version(earlier.ref.tag), _tag_version(image.ref.tag)
-        if old is None or new is None:
-            continue
-        common = min(len(old), len(new))
-        if new[:common] < old[:common]:
+        if tag_goes_down(earlier.ref.tag, image.ref.tag):
             stage = f" (stage `{image.stage.name}`)" if image.stage.name else ""
             yield Hit(
                 image.stage.from_instruction.line,
@@ -78,8 +72,3 @@ def _counterpart(image: BaseImage, index: int, before: list[BaseImage]) -> BaseI
     if index < len(before) and before[index] in same:
         return before[index]
     return same[0] if len(same) == 1 else None
-
-
-def _tag_version(tag: str) -> tuple[int, ...] | None:
-    match = _TAG_VERSION.match(tag)
-    return tuple(int(part) for part in match.group(1).split(".")) if match else None
