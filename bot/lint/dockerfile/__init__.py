@@ -9,6 +9,7 @@ from bot.lint.dockerfile.buildtools import build_tools
 from bot.lint.dockerfile.caches import apk_cache_kept, pip_cache_kept, rpm_cache_kept
 from bot.lint.dockerfile.commands import instruction_overridden, shell_form_command
 from bot.lint.dockerfile.credentials import secret_in_image
+from bot.lint.dockerfile.devdeps import dev_dependencies_in_runtime
 from bot.lint.dockerfile.healthcheck import healthcheck_cannot_fail, healthcheck_missing
 from bot.lint.dockerfile.images import base_image_latest, base_image_no_digest, untrusted_registry
 from bot.lint.dockerfile.init import no_init
@@ -64,4 +65,5 @@ RULES: tuple[Rule[Any, Any], ...] = (
     duplicate_stage_name,
     install_bypasses_lock,
     source_outside_context,
+    dev_dependencies_in_runtime,
 )

@@ -58,20 +58,26 @@ class Bypass:
     suggestion: Suggestion | None = None
 
 
+def directories_above(path: str) -> Iterator[str]:
+    """The directory of a repository path, then each one above it, up to the root ("")."""
+    directory = posixpath.dirname(path)
+    while True:
+        yield directory
+        if not directory:
+            return
+        directory = posixpath.dirname(directory)
+
+
 def lock_files(dockerfile: Dockerfile, context: LintContext) -> LockFiles:
     """Lock files beside the Dockerfile or in a directory above it, and any the Dockerfile COPYs."""
     found: dict[str, None] = {}
     tree = context.tree
     if tree is not None:
-        directory = posixpath.dirname(dockerfile.path)
-        while True:
+        for directory in directories_above(dockerfile.path):
             for name in (*sorted(LOCK_NAMES), "requirements.txt", ".yarnrc.yml"):
-                candidate = posixpath.join(directory, name) if directory else name
+                candidate = posixpath.join(directory, name)
                 if tree.exists(candidate):
                     found[candidate] = None
-            if not directory:
-                break
-            directory = posixpath.dirname(directory)
     for stage in dockerfile.stages:
         for ins in stage.instructions:
             if ins.keyword in {"COPY", "ADD"} and ins.flag("from") is None:

@@ -1,0 +1,309 @@
+"""DH136: the project's development dependencies installed into the image that runs."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import posixpath
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from bot.lint.context import LintContext
+from bot.lint.dockerfile.edits import insert_flag_after
+from bot.lint.dockerfile.lockfiles import directories_above
+from bot.lint.dockerfile.runs import pip_install_args, runs
+from bot.model import Severity, Suggestion
+from bot.parsing.dockerfile import Dockerfile, Instruction, Stage
+from bot.parsing.shell import Command
+from bot.rule import Hit, rule
+
+_DEV_REQUIREMENTS = re.compile(r"(^|[-_./])(dev|devel|develop|test|tests|testing|lint)([-_.]|$)")
+_NODE_PRODUCTION_FLAGS = ("production", "prod", "P")
+_COPIED_INSTALLS = {"node_modules": "node", ".venv": "python", "venv": "python"}
+_REQUIREMENT_FLAGS = frozenset({"-r", "--requirement"})
+_PRUNE = {"node": "`npm prune --omit=dev`", "python": "`uv sync --no-dev`, `poetry install --sync --only main`"}
+
+
+@dataclass(frozen=True)
+class DevProject:
+    """What the project declares beside the Dockerfile (or above it): its development dependencies."""
+
+    node: int = 0
+    """devDependencies in package.json."""
+    python: str = ""
+    """The development group pyproject.toml declares (`dev`, a Poetry group), "" for none."""
+
+
+@dataclass(frozen=True)
+class DevInstall:
+    instruction: Instruction
+    ecosystem: str
+    what: str
+    """The command as the message shows it (or the copied directory)."""
+    fix: str
+    suggestion: Suggestion | None = None
+    verb: str = "installs"
+    origin: str = ""
+    """For a copied directory: the install that filled it (" (installed by `npm ci` on line 4)")."""
+
+
+@rule("DH136", "dev-dependencies-in-runtime", Severity.MEDIUM, "Development dependencies in the runtime image")
+def dev_dependencies_in_runtime(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reads the project beside the Dockerfile (or in a directory above it): the
+    `devDependencies` of package.json, the `dev` dependency group or Poetry groups of
+    pyproject.toml. Then reports the installs in the stages of the final image that include
+    them: `npm ci` or `npm install` without `--omit=dev` (and no `NODE_ENV=production`, no
+    later `npm prune --omit=dev`), `yarn install` without `--production`, `pnpm install`
+    without `--prod`, `poetry install` without `--only main`, `uv sync` without `--no-dev`,
+    `pipenv install --dev`, `pip install -r requirements-dev.txt`; and a `node_modules` or
+    `.venv` copied into the final image from a stage that installed them.
+
+    ## Why it matters
+    Test runners, bundlers, type checkers and linters are often larger than the application,
+    and every one is code that runs with the service's permissions and shows up in its
+    vulnerability scan. The image grows, and so does what must be patched, for nothing that
+    runs in production.
+
+    ## Example
+    ```dockerfile
+    FROM node:22-slim
+    COPY package.json package-lock.json ./
+    RUN npm ci
+    ```
+
+    ## Fix
+    ```dockerfile
+    RUN npm ci --omit=dev
+    ```
+    When the build needs the development dependencies (a bundler, TypeScript), build in an
+    earlier stage and install only the production ones in the final stage, or run
+    `npm prune --omit=dev` (`poetry install --only main`, `uv sync --no-dev`) before copying
+    the result.
+    """
+    project = dev_project(dockerfile, context)
+    if not project.node and not project.python:
+        return
+    for found in dev_installs(dockerfile, project):
+        into = f"{found.what} {found.verb} {_declared(project, found.ecosystem)} into the runtime image{found.origin}"
+        message = f"{into}: {found.fix}"
+        yield Hit(found.instruction.line, message, end_line=found.instruction.end_line, suggestion=found.suggestion)
+
+
+def dev_project(dockerfile: Dockerfile, context: LintContext) -> DevProject:
+    """The nearest package.json and pyproject.toml at or above the Dockerfile's directory."""
+    tree = context.tree
+    if tree is None:
+        return DevProject()
+    node, python = 0, ""
+    for directory in directories_above(dockerfile.path):
+        if not node and (text := tree.read(posixpath.join(directory, "package.json"))) is not None:
+            node = _dev_dependency_count(text)
+        if not python and (text := tree.read(posixpath.join(directory, "pyproject.toml"))) is not None:
+            python = _dev_group(text)
+    return DevProject(node, python)
+
+
+def dev_installs(dockerfile: Dockerfile, project: DevProject) -> list[DevInstall]:
+    found = _installs_in(dockerfile, list(runs(dockerfile)), project)
+    for stage in dockerfile.runtime_stages():
+        found.extend(_copied(dockerfile, stage, project))
+    return found
+
+
+Run = tuple[Stage, Instruction, list[Command]]
+
+
+def _installs_in(dockerfile: Dockerfile, ordered: list[Run], project: DevProject) -> list[DevInstall]:
+    """The dev-including installs of RUNs in build order (what runs after one may prune it)."""
+    found: list[DevInstall] = []
+    for position, (stage, ins, commands) in enumerate(ordered):
+        after = [cmd for _stage, _ins, cmds in ordered[position + 1 :] for cmd in cmds]
+        for index, cmd in enumerate(commands):
+            install = _dev_install(dockerfile, stage, ins, cmd, project, [*commands[index + 1 :], *after], commands)
+            if install is not None:
+                found.append(install)
+    return found
+
+
+def _dev_install(
+    dockerfile: Dockerfile,
+    stage: Stage,
+    ins: Instruction,
+    cmd: Command,
+    project: DevProject,
+    following: list[Command],
+    run: list[Command],
+) -> DevInstall | None:
+    if project.node and _node_install(cmd) and not _node_production(dockerfile, stage, ins, cmd, run, following):
+        return _node_fix(dockerfile, ins, cmd)
+    if project.python:
+        return _python_install(dockerfile, ins, cmd)
+    return None
+
+
+def _node_install(cmd: Command) -> bool:
+    """A whole-project install: `npm ci`, `npm install` with no package named, `yarn`, `pnpm install`."""
+    if cmd.is_("npm", "ci"):
+        return True
+    if cmd.is_("npm", "install", "i") or cmd.is_("pnpm", "install", "i"):
+        return len(cmd.positional) == 1
+    return cmd.program == "yarn" and cmd.positional[:1] in {(), ("install",)}
+
+
+def _node_production(
+    dockerfile: Dockerfile, stage: Stage, ins: Instruction, cmd: Command, run: list[Command], following: list[Command]
+) -> bool:
+    """Production only: a flag, NODE_ENV=production (ENV, `export`, or before the command), or a prune after."""
+    omit = _values_of(cmd.args, {"--omit"})
+    if cmd.has_flag(*_NODE_PRODUCTION_FLAGS) or "--omit=dev" in cmd.args or "dev" in omit:
+        return True
+    if any(arg.startswith("--only=prod") for arg in cmd.args):
+        return True
+    assignments = [word for c in run for word in c.words[: len(c.words) - len(c.argv)] + c.args if "=" in word]
+    if "NODE_ENV=production" in assignments or _env_in_lineage(dockerfile, stage, ins, "NODE_ENV") == "production":
+        return True
+    return any(_prunes_dev(later) for later in following)
+
+
+def _prunes_dev(cmd: Command) -> bool:
+    if cmd.is_("npm", "prune") or cmd.is_("pnpm", "prune"):
+        return cmd.has_flag(*_NODE_PRODUCTION_FLAGS) or "--omit=dev" in cmd.args or "dev" in cmd.args
+    return (cmd.program == "yarn" and cmd.has_flag("production")) or cmd.is_("yarn", "workspaces")
+
+
+def _node_fix(dockerfile: Dockerfile, ins: Instruction, cmd: Command) -> DevInstall:
+    shown = f"`{' '.join(cmd.argv[:2])}`"
+    if cmd.program == "npm":
+        pattern = r"\bnpm\s+(?:ci|install|i)\b"
+        fix = insert_flag_after(dockerfile, ins, pattern, "--omit=dev", r"--omit|--production|--only")
+        return DevInstall(ins, "node", shown, "add `--omit=dev`", fix)
+    if cmd.program == "pnpm":
+        fix = insert_flag_after(dockerfile, ins, r"\bpnpm\s+(?:install|i)\b", "--prod", r"--prod\b|-P\b")
+        return DevInstall(ins, "node", shown, "add `--prod`", fix)
+    return DevInstall(
+        ins, "node", shown, "install with `--production` (Yarn 1) or `yarn workspaces focus --production`"
+    )
+
+
+def _python_install(dockerfile: Dockerfile, ins: Instruction, cmd: Command) -> DevInstall | None:
+    if cmd.is_("poetry", "install") and not _has_any(cmd, "--only", "--without", "--no-dev", "--only-root"):
+        fix = insert_flag_after(dockerfile, ins, r"\bpoetry\s+install\b", "--only main", r"--only|--without")
+        return DevInstall(ins, "python", "`poetry install`", "add `--only main`", fix)
+    if cmd.is_("uv", "sync") and not _has_any(cmd, "--no-dev", "--no-default-groups", "--only-group"):
+        if _env_in_lineage(dockerfile, None, ins, "UV_NO_DEV") in {"1", "true"}:
+            return None
+        fix = insert_flag_after(dockerfile, ins, r"\buv\s+(?:-{1,2}\S+\s+)*sync\b", "--no-dev", r"--no-dev")
+        return DevInstall(ins, "python", "`uv sync`", "add `--no-dev`", fix)
+    if (cmd.is_("pipenv", "install") or cmd.is_("pipenv", "sync")) and cmd.has_flag("dev", "d"):
+        return DevInstall(ins, "python", f"`pipenv {cmd.positional[0]} --dev`", "leave out `--dev`")
+    requirement_files = _values_of(pip_install_args(cmd) or (), _REQUIREMENT_FLAGS)
+    dev_files = [path for path in requirement_files if _DEV_REQUIREMENTS.search(posixpath.basename(path))]
+    if dev_files:
+        return DevInstall(ins, "python", f"`pip install -r {dev_files[0]}`", "install the production requirements only")
+    return None
+
+
+def _copied(dockerfile: Dockerfile, stage: Stage, project: DevProject) -> Iterator[DevInstall]:
+    """`COPY --from=build /app/node_modules ...` of a stage whose installs include the dev dependencies."""
+    for ins in stage.instructions:
+        source_stage = dockerfile.stage_named(ins.flag("from") or "") if ins.keyword == "COPY" else None
+        if source_stage is None:
+            continue
+        for source in ins.arguments[:-1]:
+            ecosystem = _COPIED_INSTALLS.get(posixpath.basename(source.rstrip("/")))
+            if ecosystem is None or not (project.node if ecosystem == "node" else project.python):
+                continue
+            install = _stage_dev_install(dockerfile, source_stage, ecosystem, project)
+            if install is not None:
+                what = f"`{posixpath.basename(source.rstrip('/'))}` copied from stage `{source_stage.name}`"
+                origin = f" (installed by {install.what} on line {install.instruction.line})"
+                fix = (
+                    f"prune them after the build ({_PRUNE[ecosystem]}), or install for production in a stage of its own"
+                )
+                yield DevInstall(ins, ecosystem, what, fix, verb="brings", origin=origin)
+
+
+def _stage_dev_install(dockerfile: Dockerfile, stage: Stage, ecosystem: str, project: DevProject) -> DevInstall | None:
+    ordered = [
+        (owner, ins, list(ins.commands))
+        for owner in reversed(dockerfile.lineage(stage))
+        for ins in owner.instructions
+        if ins.keyword == "RUN" and ins.shell_script is not None
+    ]
+    return next((i for i in _installs_in(dockerfile, ordered, project) if i.ecosystem == ecosystem), None)
+
+
+def _env_in_lineage(dockerfile: Dockerfile, stage: Stage | None, ins: Instruction, name: str) -> str | None:
+    """The value an ENV before `ins` gives `name` in its stage's lineage."""
+    owner = stage or next((s for s in dockerfile.stages if ins in s.instructions), None)
+    if owner is None:
+        return None
+    value = None
+    for current in reversed(dockerfile.lineage(owner)):
+        for env in current.of("ENV"):
+            if current is owner and env.line >= ins.line:
+                continue
+            value = _env_value(env, name) or value
+    return value
+
+
+def _env_value(env: Instruction, name: str) -> str | None:
+    words = env.arguments
+    if len(words) >= 2 and "=" not in words[0]:  # the old `ENV NAME value` form
+        return " ".join(words[1:]) if words[0] == name else None
+    values = dict(word.split("=", 1) for word in words if "=" in word)
+    return values.get(name)
+
+
+def _values_of(args: tuple[str, ...], flags: set[str] | frozenset[str]) -> list[str]:
+    """The values given to `flags` as separate words (`-r requirements-dev.txt`)."""
+    return [value for flag, value in itertools.pairwise(args) if flag in flags]
+
+
+def _has_any(cmd: Command, *flags: str) -> bool:
+    return any(arg == flag or arg.startswith(f"{flag}=") for arg in cmd.args for flag in flags)
+
+
+def _declared(project: DevProject, ecosystem: str) -> str:
+    if ecosystem == "node":
+        count = "the devDependency" if project.node == 1 else f"the {project.node} devDependencies"
+        return f"{count} of package.json"
+    return f"the `{project.python}` dependency group of pyproject.toml"
+
+
+def _dev_dependency_count(text: str) -> int:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return 0
+    dev = data.get("devDependencies") if isinstance(data, dict) else None
+    return len(dev) if isinstance(dev, dict) else 0
+
+
+def _dev_group(text: str) -> str:
+    """`dev` for PEP 735's or uv's dev dependencies, the first non-optional Poetry group, else ""."""
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return ""
+    groups = data.get("dependency-groups")
+    if isinstance(groups, dict) and groups.get("dev"):
+        return "dev"
+    tool = _table(data, "tool")
+    uv, poetry = _table(tool, "uv"), _table(tool, "poetry")
+    if uv.get("dev-dependencies") or poetry.get("dev-dependencies"):
+        return "dev"
+    for name, group in _table(poetry, "group").items():
+        if isinstance(group, dict) and group.get("dependencies") and not group.get("optional"):
+            return str(name)
+    return ""
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
