@@ -179,15 +179,23 @@ def _prunes_dev(cmd: Command) -> bool:
 def _node_fix(dockerfile: Dockerfile, ins: Instruction, cmd: Command) -> DevInstall:
     shown = f"`{' '.join(cmd.argv[:2])}`"
     if cmd.program == "npm":
-        pattern = r"\bnpm\s+(?:ci|install|i)\b"
-        fix = insert_flag_after(dockerfile, ins, pattern, "--omit=dev", r"--omit|--production|--only")
+        fix = _only_install_fixed(dockerfile, ins, r"\bnpm\s+(?:ci|install|i)\b", "--omit=dev", r"--omit|--production")
         return DevInstall(ins, "node", shown, "add `--omit=dev`", fix)
     if cmd.program == "pnpm":
-        fix = insert_flag_after(dockerfile, ins, r"\bpnpm\s+(?:install|i)\b", "--prod", r"--prod\b|-P\b")
+        fix = _only_install_fixed(dockerfile, ins, r"\bpnpm\s+(?:install|i)\b", "--prod", r"--prod\b|-P\b")
         return DevInstall(ins, "node", shown, "add `--prod`", fix)
     return DevInstall(
         ins, "node", shown, "install with `--production` (Yarn 1) or `yarn workspaces focus --production`"
     )
+
+
+def _only_install_fixed(
+    dockerfile: Dockerfile, ins: Instruction, pattern: str, flag: str, present: str
+) -> Suggestion | None:
+    """The flag added to the RUN's one install command; none when the RUN has others (`npm install -g x`)."""
+    if len(re.findall(pattern, dockerfile.text_of(ins.line, ins.end_line))) != 1:
+        return None
+    return insert_flag_after(dockerfile, ins, pattern, flag, present)
 
 
 def _python_install(dockerfile: Dockerfile, ins: Instruction, cmd: Command) -> DevInstall | None:

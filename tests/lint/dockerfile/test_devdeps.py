@@ -80,3 +80,9 @@ def test_hit_python_installs_that_include_the_dev_group(make_repo: GitRepoFactor
     assert hits("DH136", "FROM python:3.12-slim\nRUN poetry install --only main\n", tree=poetry) == []
     dev_requirements = "FROM python:3.12-slim\nRUN pip install --no-cache-dir -r requirements-dev.txt\n"
     assert [f.line for f in hits("DH136", dev_requirements, tree=uv)] == [2]
+
+
+def test_no_suggestion_where_the_run_installs_other_things_with_npm(make_repo: GitRepoFactory) -> None:
+    text = "FROM node:22-slim\nRUN npm install -g pnpm@9 && npm ci\n"
+    (found,) = hits("DH136", text, tree=tree(make_repo, {"package.json": PACKAGE}))
+    assert found.suggestion is None and found.message.endswith("add `--omit=dev`")
