@@ -45,8 +45,10 @@ def dependency_outside_repository(parsed: ParsedFile, context: DepContext) -> It
         return
     directory = posixpath.dirname(parsed.path)
     for dependency in parsed.dependencies:
-        if dependency.source is Source.PATH and _outside(directory, _local_path(dependency)):
-            yield Hit(dependency.line, _message(dependency))
+        path = _local_path(dependency) if dependency.source is Source.PATH else ""
+        where = outside_repository(directory, path) if path else None
+        if where is not None:
+            yield Hit(dependency.line, _message(dependency, where))
 
 
 def _local_path(dependency: Dependency) -> str:
@@ -59,14 +61,8 @@ def _local_path(dependency: Dependency) -> str:
     return where.removeprefix("//") if where.startswith("///") else where
 
 
-def _outside(directory: str, path: str) -> bool:
-    return bool(path) and outside_repository(directory, path) is not None
-
-
-def _message(dependency: Dependency) -> str:
-    where = dependency.location or dependency.spec
-    taken = f"is replaced by {where}" if dependency.group == "replace" else f"comes from {where}"
-    return (
-        f"{dependency.label} {taken}, outside the repository: CI and `docker build` (whose context ends"
-        " at the repository) cannot see it"
-    )
+def _message(dependency: Dependency, where: str) -> str:
+    named = dependency.location or dependency.spec
+    taken = f"is replaced by {named}" if dependency.group == "replace" else f"comes from {named}"
+    unseen = "CI and `docker build` (whose context ends at the repository) cannot see it"
+    return f"{dependency.label} {taken}, {where}: {unseen}"
