@@ -7,13 +7,20 @@ Inputs are real files mutated by the fuzz harness's mutations, and token soups o
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.config import Config
+from bot.lint.compose.downgrade import ComposeSides, compose_image_downgrade
+from bot.lint.context import LintContext
+from bot.lint.dockerfile.base_downgrade import DockerfileSides, base_image_downgrade
+from bot.lint.dockerfile.devdeps import dev_dependencies_in_runtime
 from bot.parsing.compose import parse_compose
 from bot.parsing.dockerfile import parse_dockerfile
-from tests.support.fuzzing.strategies import hostile_texts
+from tests.support.fuzzing.strategies import hostile_pair, hostile_texts
 from tests.support.fuzzing.targets import run_target, targets
 
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -68,3 +75,39 @@ def test_compose_regressions_found_by_fuzzing(text: str, line: int, words: str) 
     if words:
         assert [(p.line, words in p.message) for p in compose.problems] == [(line, True)]
     run_target(targets()["compose"], text)
+
+
+class _DevTree:
+    """A head tree whose project declares development dependencies (DH136 reads them)."""
+
+    FILES: ClassVar[dict[str, str]] = {
+        "package.json": '{"devDependencies": {"vite": "^5"}}',
+        "pyproject.toml": '[dependency-groups]\ndev = ["pytest"]\n',
+    }
+
+    def read(self, path: str) -> str | None:
+        return self.FILES.get(path)
+
+    def exists(self, path: str) -> bool:
+        return path in self.FILES
+
+
+@EXAMPLES
+@given(pair=hostile_pair("dockerfile"))
+def test_rules_that_compare_or_read_the_project_take_any_dockerfiles(pair: tuple[str, str]) -> None:
+    head, base = (parse_dockerfile("Dockerfile", text) for text in pair)
+    context = LintContext(Config(), _DevTree())  # type: ignore[arg-type]
+    found = [*dev_dependencies_in_runtime.run("Dockerfile", head, context)]
+    if not head.errors and not base.errors:
+        found += base_image_downgrade.run("Dockerfile", DockerfileSides(base, head), context)
+    for finding in found:
+        assert finding.line is not None and 1 <= finding.line <= max(1, len(head.lines)), finding
+
+
+@EXAMPLES
+@given(pair=hostile_pair("compose"))
+def test_the_compose_image_comparison_takes_any_files(pair: tuple[str, str]) -> None:
+    head, base = (parse_compose("compose.yaml", text) for text in pair)
+    if head.parsed and base.parsed:
+        for finding in compose_image_downgrade.run("compose.yaml", ComposeSides(base, head), LintContext()):
+            assert finding.line is not None and 1 <= finding.line <= max(1, len(head.lines)), finding
