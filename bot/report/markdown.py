@@ -75,10 +75,10 @@ def _summary(review: Review) -> str:
 
 
 def _quiet_files(review: Review) -> str:
-    """The reviewed files that get no part of their own (nothing found, no table): named, so the
-    reader knows they were looked at."""
+    """The reviewed files that get no part of their own (nothing found, no table, no note): named,
+    so the reader knows they were looked at."""
     spoken = {f.path for f in review.findings} | {t.path for s in review.sections for t in s.tables if t.path}
-    quiet = [f for f in review.files if f.path not in spoken]
+    quiet = [f for f in review.files if f.path not in spoken and not f.notes]
     if not quiet:
         return ""
     shown = ", ".join(f"{escape.code(f.path)} ({escape.text(f.status)})" for f in quiet[:QUIET_FILES_SHOWN])
