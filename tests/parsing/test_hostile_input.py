@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import Config
-from bot.lint.compose.downgrade import ComposeSides, compose_image_downgrade
-from bot.lint.context import LintContext
-from bot.lint.dockerfile.base_downgrade import DockerfileSides, base_image_downgrade
+from bot.lint.compose.downgrade import compose_image_downgrade
+from bot.lint.context import LintContext, Sides
+from bot.lint.dockerfile.base_downgrade import base_image_downgrade
 from bot.lint.dockerfile.devdeps import dev_dependencies_in_runtime
 from bot.parsing.compose import parse_compose
 from bot.parsing.dockerfile import parse_dockerfile
@@ -99,7 +99,7 @@ def test_rules_that_compare_or_read_the_project_take_any_dockerfiles(pair: tuple
     context = LintContext(Config(), _DevTree())  # type: ignore[arg-type]
     found = [*dev_dependencies_in_runtime.run("Dockerfile", head, context)]
     if not head.errors and not base.errors:
-        found += base_image_downgrade.run("Dockerfile", DockerfileSides(base, head), context)
+        found += base_image_downgrade.run("Dockerfile", Sides(base, head), context)
     for finding in found:
         assert finding.line is not None and 1 <= finding.line <= max(1, len(head.lines)), finding
 
@@ -109,5 +109,5 @@ def test_rules_that_compare_or_read_the_project_take_any_dockerfiles(pair: tuple
 def test_the_compose_image_comparison_takes_any_files(pair: tuple[str, str]) -> None:
     head, base = (parse_compose("compose.yaml", text) for text in pair)
     if head.parsed and base.parsed:
-        for finding in compose_image_downgrade.run("compose.yaml", ComposeSides(base, head), LintContext()):
+        for finding in compose_image_downgrade.run("compose.yaml", Sides(base, head), LintContext()):
             assert finding.line is not None and 1 <= finding.line <= max(1, len(head.lines)), finding

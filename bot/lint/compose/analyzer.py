@@ -12,12 +12,12 @@ from bot.config import Config
 from bot.filekinds import Family
 from bot.findings import place
 from bot.lint.compose import REVIEW_RULES
-from bot.lint.compose.downgrade import ComposeSides, compose_image_downgrade
+from bot.lint.compose.downgrade import compose_image_downgrade
 from bot.lint.compose.project import ComposeProject, build_project
 from bot.lint.compose.subject import ComposeReview
 from bot.lint.compose.syntax import compose_syntax
 from bot.lint.compose.table import service_rows, services_table
-from bot.lint.context import LintContext
+from bot.lint.context import LintContext, Sides
 from bot.lint.repoview import BASE, HEAD, RepoView
 from bot.model import Finding, Section, Table
 from bot.options import ReviewOptions
@@ -153,6 +153,6 @@ def _placed(
         base = lint_compose(changed.old_path or changed.path, changed.base_text, context, view, sets)
         base_findings, base_lines = base.findings, base.compose.lines
         if base.review is not None and head.review is not None:
-            sides = ComposeSides(base.compose, head.compose)
+            sides = Sides(base.compose, head.compose)
             compared = compose_image_downgrade.run(changed.path, sides, context)
     return place([*head.findings, *compared], base_findings, head.compose.lines, base_lines, changed.changed_lines)

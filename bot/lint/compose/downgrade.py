@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from bot.lint.context import LintContext
+from bot.lint.context import LintContext, Sides
 from bot.model import Severity
 from bot.parsing.compose import ComposeFile, Service
 from bot.parsing.imageref import ImageRef, parse_image_ref, tag_goes_down
@@ -13,16 +12,8 @@ from bot.parsing.interpolation import resolve
 from bot.rule import Hit, rule
 
 
-@dataclass(frozen=True)
-class ComposeSides:
-    """The base and head versions of one changed Compose file (both parse)."""
-
-    base: ComposeFile
-    head: ComposeFile
-
-
 @rule("DH219", "compose-image-downgrade", Severity.MEDIUM, "A service's image goes down a version")
-def compose_image_downgrade(sides: ComposeSides, context: LintContext) -> Iterator[Hit]:
+def compose_image_downgrade(sides: Sides[ComposeFile], context: LintContext) -> Iterator[Hit]:
     """
     ## What it does
     Compares the `image:` of each service with the same service in the base version of the

@@ -14,9 +14,9 @@ from bot.changes import ChangedFile, ChangeSet
 from bot.config import Config
 from bot.filekinds import Family
 from bot.findings import place
-from bot.lint.context import LintContext
+from bot.lint.context import LintContext, Sides
 from bot.lint.dockerfile import RULES
-from bot.lint.dockerfile.base_downgrade import DockerfileSides, base_image_downgrade
+from bot.lint.dockerfile.base_downgrade import base_image_downgrade
 from bot.lint.dockerfile.credentials import secret_values
 from bot.lint.dockerfile.shellcheck import check_snippets
 from bot.lint.dockerfile.snippets import Snippet, shell_snippets
@@ -92,7 +92,7 @@ def _compared(path: str, base: LintedFile | None, head: LintedFile, context: Lin
         return []
     if base_image_downgrade.id in context.config.disabled_rules:
         return []
-    return base_image_downgrade.run(path, DockerfileSides(base.dockerfile, head.dockerfile), context)
+    return base_image_downgrade.run(path, Sides(base.dockerfile, head.dockerfile), context)
 
 
 def _run_rules(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from bot.lint.context import LintContext
+from bot.lint.context import LintContext, Sides
 from bot.lint.dockerfile.images import BaseImage, base_images
 from bot.model import Severity
 from bot.parsing.dockerfile import Dockerfile
@@ -13,16 +12,8 @@ from bot.parsing.imageref import tag_goes_down
 from bot.rule import Hit, rule
 
 
-@dataclass(frozen=True)
-class DockerfileSides:
-    """The base and head versions of one changed Dockerfile (both parse)."""
-
-    base: Dockerfile
-    head: Dockerfile
-
-
 @rule("DH135", "base-image-downgrade", Severity.MEDIUM, "A base image goes down a version")
-def base_image_downgrade(sides: DockerfileSides, context: LintContext) -> Iterator[Hit]:
+def base_image_downgrade(sides: Sides[Dockerfile], context: LintContext) -> Iterator[Hit]:
     """
     ## What it does
     Compares each `FROM` image of the head with the same image in the base version of the
