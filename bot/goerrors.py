@@ -18,9 +18,11 @@ def condensed(chain: str) -> str:
     DB: OCI artifact error: failed to download artifact from X: 1 error occurred: Get ...: no such
     host" keeps "failed to download artifact from X: Get ...: no such host"."""
     kept: list[str] = []
-    for part in chain.split(": "):
+    parts = chain.split(": ")
+    for index, part in enumerate(parts):
         part = part.strip()
-        if not part or _ERROR_WRAPPER.fullmatch(part) or part in kept:
+        last = index == len(parts) - 1  # the cause itself may read like a name: "internal server error"
+        if not part or (_ERROR_WRAPPER.fullmatch(part) and not last) or part in kept:
             continue
         if kept and kept[-1].startswith("failed to") and part.startswith("failed to"):
             kept.pop()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.goerrors import condensed
 from bot.scan.trivy import (
     TESTED_TRIVY_VERSION,
     Trivy,
@@ -175,3 +176,9 @@ def test_no_db_and_no_download_is_an_error(trivy_binary: Path, tmp_path: Path, m
 def test_dockhand_trivy_chooses_the_binary(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DOCKHAND_TRIVY", str(tmp_path / "trivy"))
     assert find_trivy() == tmp_path / "trivy"
+
+
+def test_a_cause_that_reads_like_a_layer_name_is_kept() -> None:
+    assert condensed("scan error: GET https://registry/v2/: internal server error") == (
+        "GET https://registry/v2/: internal server error"
+    )
