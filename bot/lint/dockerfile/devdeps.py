@@ -61,7 +61,8 @@ def dev_dependencies_in_runtime(dockerfile: Dockerfile, context: LintContext) ->
     later `npm prune --omit=dev`), `yarn install` without `--production`, `pnpm install`
     without `--prod`, `poetry install` without `--only main`, `uv sync` without `--no-dev`,
     `pipenv install --dev`, `pip install -r requirements-dev.txt`; and a `node_modules` or
-    `.venv` copied into the final image from a stage that installed them.
+    `.venv` copied into the final image from a stage that installed them, or the directory that
+    holds it (`COPY --from=build /app /app` after `npm ci` in `WORKDIR /app`).
 
     ## Why it matters
     Test runners, bundlers, type checkers and linters are often larger than the application,
@@ -223,17 +224,44 @@ def _copied(dockerfile: Dockerfile, stage: Stage, project: DevProject) -> Iterat
         if source_stage is None:
             continue
         for source in ins.arguments[:-1]:
-            ecosystem = _COPIED_INSTALLS.get(posixpath.basename(source.rstrip("/")))
-            if ecosystem is None or not (project.node if ecosystem == "node" else project.python):
-                continue
-            install = _stage_dev_install(dockerfile, source_stage, ecosystem, project)
-            if install is not None:
-                what = f"`{posixpath.basename(source.rstrip('/'))}` copied from stage `{source_stage.name}`"
+            found = _copied_install(dockerfile, source_stage, source, project)
+            if found is not None:
+                install, what = found
                 origin = f" (installed by {install.what} on line {install.instruction.line})"
-                fix = (
-                    f"prune them after the build ({_PRUNE[ecosystem]}), or install for production in a stage of its own"
-                )
-                yield DevInstall(ins, ecosystem, what, fix, verb="brings", origin=origin)
+                prune = _PRUNE[install.ecosystem]
+                fix = f"prune them after the build ({prune}), or install for production in a stage of its own"
+                yield DevInstall(ins, install.ecosystem, what, fix, verb="brings", origin=origin)
+                break
+
+
+def _copied_install(
+    dockerfile: Dockerfile, stage: Stage, source: str, project: DevProject
+) -> tuple[DevInstall, str] | None:
+    """The dev-including install whose directory a COPY source is (`/app/node_modules`) or holds
+    (`/app`, when `npm ci` ran with WORKDIR /app), and how the message names it."""
+    copied = posixpath.normpath(source) if source.startswith("/") else ""
+    named = _COPIED_INSTALLS.get(posixpath.basename(source.rstrip("/")))
+    for ecosystem in ("node", "python"):
+        if not (project.node if ecosystem == "node" else project.python):
+            continue
+        install = _stage_dev_install(dockerfile, stage, ecosystem, project)
+        if install is None:
+            continue
+        if named == ecosystem:
+            return install, f"`{posixpath.basename(source.rstrip('/'))}` copied from stage `{stage.name}`"
+        directory = _workdir_at(dockerfile, stage, install.instruction)
+        if copied and directory and (copied == directory or directory.startswith(copied.rstrip("/") + "/")):
+            holds = "node_modules" if ecosystem == "node" else ".venv"
+            return install, f"`{source}` copied from stage `{stage.name}` (its `{holds}` included)"
+    return None
+
+
+def _workdir_at(dockerfile: Dockerfile, stage: Stage, ins: Instruction) -> str | None:
+    """The absolute WORKDIR an instruction of `stage`'s lineage runs in (None: not known)."""
+    owner = next((s for s in dockerfile.lineage(stage) if ins in s.instructions), stage)
+    workdir = dockerfile.last_in_lineage(owner, "WORKDIR", before_line=ins.line)
+    path = workdir.arguments[0] if workdir is not None and workdir.arguments else ""
+    return posixpath.normpath(path) if path.startswith("/") and "$" not in path else None
 
 
 def _stage_dev_install(dockerfile: Dockerfile, stage: Stage, ecosystem: str, project: DevProject) -> DevInstall | None:

@@ -86,3 +86,22 @@ def test_no_suggestion_where_the_run_installs_other_things_with_npm(make_repo: G
     text = "FROM node:22-slim\nRUN npm install -g pnpm@9 && npm ci\n"
     (found,) = hits("DH136", text, tree=tree(make_repo, {"package.json": PACKAGE}))
     assert found.suggestion is None and found.message.endswith("add `--omit=dev`")
+
+
+def test_hit_a_whole_app_directory_copied_with_its_node_modules(make_repo: GitRepoFactory) -> None:
+    text = dockerfile(
+        """
+        FROM node:22-slim AS build
+        WORKDIR /app
+        RUN npm ci && npm run build
+        FROM node:22-slim
+        COPY --from=build /app /app
+        """
+    )
+    repo = tree(make_repo, {"package.json": PACKAGE})
+    (found,) = hits("DH136", text, tree=repo)
+    assert found.line == 5
+    assert found.message.startswith("`/app` copied from stage `build` (its `node_modules` included) brings the 2")
+    assert (
+        hits("DH136", text.replace("COPY --from=build /app /app", "COPY --from=build /app/dist /app"), tree=repo) == []
+    )
