@@ -143,7 +143,7 @@ def _suggestions(findings: list[Finding]) -> str:
             else f"lines {suggestion.start}–{suggestion.end}"
         )
         diff = [f"-{line}" for line in suggestion.original.split("\n")] if suggestion.original else []
-        diff += [f"+{line}" for line in suggestion.replacement.split("\n")]
+        diff += [f"+{line}" for line in suggestion.replacement.split("\n")] if suggestion.replacement else []
         parts.append(f"**{escape.text(finding.rule)}**, {lines}:\n\n{escape.fenced(chr(10).join(diff), 'diff')}")
     parts.append("</details>")
     return "\n\n".join(parts)

@@ -138,3 +138,9 @@ def test_files_with_nothing_to_report_are_named_once() -> None:
     assert "`Dockerfile` (modified)" not in markdown  # it has its own part, with its finding
     many = [ReviewedFile(f"svc{n}/Dockerfile", "dockerfile", "modified") for n in range(25)]
     assert "and 6 more." in render_markdown(sample_review(files=[*files, *many]))  # 26 quiet, 20 shown
+
+
+def test_a_suggestion_that_deletes_lines_shows_no_added_line() -> None:
+    deletion = sample_finding(suggestion=Suggestion(1, 1, "", 'version: "2"'))
+    markdown = render_markdown(sample_review([deletion]))
+    assert '```diff\n-version: "2"\n```' in markdown
