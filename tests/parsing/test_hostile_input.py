@@ -7,8 +7,6 @@ Inputs are real files mutated by the fuzz harness's mutations, and token soups o
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +19,7 @@ from bot.lint.dockerfile.devdeps import dev_dependencies_in_runtime
 from bot.parsing.compose import parse_compose
 from bot.parsing.dockerfile import parse_dockerfile
 from tests.support.fuzzing.strategies import hostile_pair, hostile_texts
-from tests.support.fuzzing.targets import run_target, targets
+from tests.support.fuzzing.targets import DevProjectTree, run_target, targets
 
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -77,26 +75,11 @@ def test_compose_regressions_found_by_fuzzing(text: str, line: int, words: str) 
     run_target(targets()["compose"], text)
 
 
-class _DevTree:
-    """A head tree whose project declares development dependencies (DH136 reads them)."""
-
-    FILES: ClassVar[dict[str, str]] = {
-        "package.json": '{"devDependencies": {"vite": "^5"}}',
-        "pyproject.toml": '[dependency-groups]\ndev = ["pytest"]\n',
-    }
-
-    def read(self, path: str) -> str | None:
-        return self.FILES.get(path)
-
-    def exists(self, path: str) -> bool:
-        return path in self.FILES
-
-
 @EXAMPLES
 @given(pair=hostile_pair("dockerfile"))
 def test_rules_that_compare_or_read_the_project_take_any_dockerfiles(pair: tuple[str, str]) -> None:
     head, base = (parse_dockerfile("Dockerfile", text) for text in pair)
-    context = LintContext(Config(), _DevTree())  # type: ignore[arg-type]
+    context = LintContext(Config(), DevProjectTree())  # type: ignore[arg-type]
     found = [*dev_dependencies_in_runtime.run("Dockerfile", head, context)]
     if not head.errors and not base.errors:
         found += base_image_downgrade.run("Dockerfile", Sides(base, head), context)

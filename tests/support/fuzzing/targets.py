@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from bot.catalog import rule_codes
 from bot.changes import ChangedFile, ChangeSet, HeadTree
@@ -24,8 +25,10 @@ from bot.filekinds import classify
 from bot.findings import place
 from bot.git import GitRepo, TreeEntry
 from bot.lint.compose.analyzer import analyze_compose
-from bot.lint.context import LintContext
+from bot.lint.context import LintContext, Sides
 from bot.lint.dockerfile.analyzer import lint_dockerfile, redact
+from bot.lint.dockerfile.base_downgrade import base_image_downgrade
+from bot.lint.dockerfile.devdeps import dev_dependencies_in_runtime
 from bot.lint.dockerfile.snippets import shell_snippets
 from bot.lint.dockerignore.syntax import dockerignore_syntax
 from bot.model import Finding, Review, ReviewedFile, Section, Severity, Verdict
@@ -165,6 +168,22 @@ def render(changes: ChangeSet, section: Section) -> None:
 # -- targets -----------------------------------------------------------------------------------------
 
 
+class DevProjectTree:
+    """A head tree whose project declares development dependencies, for the rules that read
+    the project beside a Dockerfile (DH136)."""
+
+    FILES: ClassVar[dict[str, str]] = {
+        "package.json": '{"devDependencies": {"vite": "^5"}}',
+        "pyproject.toml": '[dependency-groups]\ndev = ["pytest"]\n',
+    }
+
+    def read(self, path: str) -> str | None:
+        return self.FILES.get(path)
+
+    def exists(self, path: str) -> bool:
+        return path in self.FILES
+
+
 def check_dockerfile(text: str) -> None:
     path = "Dockerfile"
     parsed = parse_dockerfile(path, text)
@@ -180,6 +199,10 @@ def check_dockerfile(text: str) -> None:
         check_line(text, snippet.last_line, "shell snippet end")
     changes = one_file_change(path, text)
     _, findings = lint_dockerfile(path, text, LintContext())
+    project = LintContext(Config(), DevProjectTree())  # type: ignore[arg-type]
+    findings += dev_dependencies_in_runtime.run(path, parsed, project)
+    if not parsed.errors:
+        findings += base_image_downgrade.run(path, Sides(parsed, parsed), project)
     findings = place(redact(parsed, findings), [], parsed.lines, (), changes.files[0].changed_lines)
     check_section(changes, Section("dockerfile", "Dockerfiles", tuple(findings)))
 
