@@ -100,13 +100,14 @@ def dev_project(dockerfile: Dockerfile, context: LintContext) -> DevProject:
     tree = context.tree
     if tree is None:
         return DevProject()
-    node, python = 0, ""
-    for directory in directories_above(dockerfile.path):
-        if not node and (text := tree.read(posixpath.join(directory, "package.json"))) is not None:
+    node: int | None = None
+    python: str | None = None
+    for directory in directories_above(dockerfile.path):  # the nearest of each decides
+        if node is None and (text := tree.read(posixpath.join(directory, "package.json"))) is not None:
             node = _dev_dependency_count(text)
-        if not python and (text := tree.read(posixpath.join(directory, "pyproject.toml"))) is not None:
+        if python is None and (text := tree.read(posixpath.join(directory, "pyproject.toml"))) is not None:
             python = _dev_group(text)
-    return DevProject(node, python)
+    return DevProject(node or 0, python or "")
 
 
 def dev_installs(dockerfile: Dockerfile, project: DevProject) -> list[DevInstall]:

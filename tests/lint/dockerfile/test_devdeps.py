@@ -105,3 +105,10 @@ def test_hit_a_whole_app_directory_copied_with_its_node_modules(make_repo: GitRe
     assert (
         hits("DH136", text.replace("COPY --from=build /app /app", "COPY --from=build /app/dist /app"), tree=repo) == []
     )
+
+
+def test_the_nearest_package_json_decides_not_the_workspace_root(make_repo: GitRepoFactory) -> None:
+    service = json.dumps({"name": "api", "dependencies": {"express": "^4"}})
+    files = {"package.json": PACKAGE, "services/api/package.json": service}
+    text = "FROM node:22-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\n"
+    assert hits("DH136", text, path="services/api/Dockerfile", tree=tree(make_repo, files)) == []
