@@ -54,9 +54,9 @@ class DevInstall:
 def dev_dependencies_in_runtime(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
     """
     ## What it does
-    Reads the project beside the Dockerfile (or in a directory above it): the
-    `devDependencies` of package.json, the `dev` dependency group or Poetry groups of
-    pyproject.toml. Then reports the installs in the stages of the final image that include
+    Reads the project the image installs: the package.json and pyproject.toml the Dockerfile
+    copies, else the nearest ones at or above its directory (their `devDependencies`, the `dev`
+    dependency group, Poetry groups). Then reports the installs in the stages of the final image that include
     them: `npm ci` or `npm install` without `--omit=dev` (and no `NODE_ENV=production`, no
     later `npm prune --omit=dev`), `yarn install` without `--production`, `pnpm install`
     without `--prod`, `poetry install` without `--only main`, `uv sync` without `--no-dev`,
@@ -96,18 +96,38 @@ def dev_dependencies_in_runtime(dockerfile: Dockerfile, context: LintContext) ->
 
 
 def dev_project(dockerfile: Dockerfile, context: LintContext) -> DevProject:
-    """The nearest package.json and pyproject.toml at or above the Dockerfile's directory."""
+    """The package.json and pyproject.toml the Dockerfile COPYs, else the nearest ones at or
+    above its directory (a workspace root's tooling is not a service's)."""
     tree = context.tree
     if tree is None:
         return DevProject()
-    node: int | None = None
-    python: str | None = None
-    for directory in directories_above(dockerfile.path):  # the nearest of each decides
-        if node is None and (text := tree.read(posixpath.join(directory, "package.json"))) is not None:
-            node = _dev_dependency_count(text)
-        if python is None and (text := tree.read(posixpath.join(directory, "pyproject.toml"))) is not None:
-            python = _dev_group(text)
-    return DevProject(node or 0, python or "")
+    texts: dict[str, str] = {}
+    for name in ("package.json", "pyproject.toml"):
+        for path in [
+            *_copied_manifests(dockerfile, name),
+            *(posixpath.join(d, name) for d in directories_above(dockerfile.path)),
+        ]:
+            if (text := tree.read(path)) is not None:
+                texts[name] = text
+                break
+    node = _dev_dependency_count(texts["package.json"]) if "package.json" in texts else 0
+    return DevProject(node, _dev_group(texts["pyproject.toml"]) if "pyproject.toml" in texts else "")
+
+
+def _copied_manifests(dockerfile: Dockerfile, name: str) -> list[str]:
+    """Repository paths a `COPY <dir>/<name> ...` of the build context may name: relative to the
+    Dockerfile's directory, or to the repository's root (the two usual contexts)."""
+    found: list[str] = []
+    directory = posixpath.dirname(dockerfile.path)
+    for stage in dockerfile.stages:
+        for ins in stage.instructions:
+            if ins.keyword not in {"COPY", "ADD"} or ins.flag("from") is not None:
+                continue
+            for source in ins.arguments[:-1]:
+                if posixpath.basename(source) == name and posixpath.dirname(source.removeprefix("./")):
+                    relative = posixpath.normpath(source.lstrip("/"))
+                    found.extend([posixpath.normpath(posixpath.join(directory, relative)), relative])
+    return found
 
 
 def dev_installs(dockerfile: Dockerfile, project: DevProject) -> list[DevInstall]:

@@ -112,3 +112,12 @@ def test_the_nearest_package_json_decides_not_the_workspace_root(make_repo: GitR
     files = {"package.json": PACKAGE, "services/api/package.json": service}
     text = "FROM node:22-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\n"
     assert hits("DH136", text, path="services/api/Dockerfile", tree=tree(make_repo, files)) == []
+
+
+def test_the_package_json_the_dockerfile_copies_decides(make_repo: GitRepoFactory) -> None:
+    frontend = json.dumps({"name": "ui", "dependencies": {"react": "^18"}})
+    text = "FROM node:22-slim\nCOPY frontend/package.json frontend/package-lock.json ./\nRUN npm ci\n"
+    quiet = tree(make_repo, {"package.json": PACKAGE, "frontend/package.json": frontend})
+    assert hits("DH136", text, tree=quiet) == []  # the root's tooling is not what this image installs
+    loud = tree(make_repo, {"package.json": frontend, "frontend/package.json": PACKAGE})
+    assert [f.line for f in hits("DH136", text, tree=loud)] == [3]
