@@ -348,12 +348,14 @@ def _dev_group(text: str) -> str:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, ValueError):
         return ""
-    groups = data.get("dependency-groups")
-    if isinstance(groups, dict) and groups.get("dev"):
-        return "dev"
     tool = _table(data, "tool")
     uv, poetry = _table(tool, "uv"), _table(tool, "poetry")
-    if uv.get("dev-dependencies") or poetry.get("dev-dependencies"):
+    defaults = uv.get("default-groups", ["dev"])
+    uv_installs_dev = defaults == "all" or (isinstance(defaults, list) and "dev" in defaults)
+    groups = data.get("dependency-groups")
+    if uv_installs_dev and ((isinstance(groups, dict) and groups.get("dev")) or uv.get("dev-dependencies")):
+        return "dev"
+    if poetry.get("dev-dependencies"):
         return "dev"
     for name, group in _table(poetry, "group").items():
         if isinstance(group, dict) and group.get("dependencies") and not group.get("optional"):

@@ -121,3 +121,9 @@ def test_the_package_json_the_dockerfile_copies_decides(make_repo: GitRepoFactor
     assert hits("DH136", text, tree=quiet) == []  # the root's tooling is not what this image installs
     loud = tree(make_repo, {"package.json": frontend, "frontend/package.json": PACKAGE})
     assert [f.line for f in hits("DH136", text, tree=loud)] == [3]
+
+
+def test_uv_default_groups_without_dev_is_respected(make_repo: GitRepoFactory) -> None:
+    no_default = PYPROJECT + "[tool.uv]\ndefault-groups = []\n"
+    repo = tree(make_repo, {"pyproject.toml": no_default})
+    assert hits("DH136", "FROM python:3.12-slim\nRUN uv sync --locked\n", tree=repo) == []
