@@ -21,7 +21,7 @@ Recheck = Callable[[str, frozenset[str]], list[Finding]]
 
 def apply_suggestion(text: str, suggestion: Suggestion) -> str:
     lines = split_lines(text)
-    replacement = suggestion.replacement.split("\n")
+    replacement = suggestion.replacement.split("\n") if suggestion.replacement else []  # "": the lines go, as on GitHub
     new_lines = [*lines[: suggestion.start - 1], *replacement, *lines[suggestion.end :]]
     return "\n".join(new_lines) + ("\n" if text.endswith("\n") or not text else "")
 

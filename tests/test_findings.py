@@ -50,3 +50,8 @@ def test_apply_suggestion_keeps_the_rest_of_the_file() -> None:
     text = "a\nb\nc\n"
     assert apply_suggestion(text, Suggestion(2, 2, "B1\nB2")) == "a\nB1\nB2\nc\n"
     assert apply_suggestion("a\nb", Suggestion(1, 2, "z")) == "z"
+
+
+def test_an_empty_suggestion_deletes_its_lines_as_github_does() -> None:
+    text = 'version: "2"\nservices:\n  web:\n    image: nginx:1.27\n'
+    assert apply_suggestion(text, Suggestion(1, 1, "", 'version: "2"')) == "services:\n  web:\n    image: nginx:1.27\n"
