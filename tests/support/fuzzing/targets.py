@@ -25,6 +25,7 @@ from bot.filekinds import classify
 from bot.findings import place
 from bot.git import GitRepo, TreeEntry
 from bot.lint.compose.analyzer import analyze_compose
+from bot.lint.compose.downgrade import compose_image_downgrade
 from bot.lint.context import LintContext, Sides
 from bot.lint.dockerfile.analyzer import lint_dockerfile, redact
 from bot.lint.dockerfile.base_downgrade import base_image_downgrade
@@ -220,6 +221,8 @@ def check_compose(text: str) -> None:
     for problem in compose.problems:
         check_line(text, problem.line, f"compose problem {problem.message[:80]!r}")
     _check_services(text, compose)
+    if compose.parsed:
+        check_findings(text, path, compose_image_downgrade.run(path, Sides(compose, compose), LintContext()))
     changes = one_file_change(path, text)
     check_section(changes, analyze_compose(changes, Config(), ReviewOptions(build=False, scan=False), Workspace()))
 
