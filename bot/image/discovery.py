@@ -276,10 +276,10 @@ def _buildable(repo: Repository, target: BuildTarget, notes: list[str]) -> bool:
         notes.append(f"{target.dockerfile}: not a readable text file in the head commit: not built")
         return False
     parsed = parse_dockerfile(target.dockerfile, text)
-    if parsed.errors:
+    if parsed.errors and not parsed.template:
         notes.append(f"{target.dockerfile}: does not parse (see its findings): not built")
         return False
-    if parsed.notes:
+    if parsed.template:
         notes.append(f"{target.dockerfile}: a template, not a Dockerfile docker can build: not built")
         return False
     if target.target and parsed.stage_named(target.target) is None:

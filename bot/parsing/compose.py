@@ -29,16 +29,11 @@ from typing import Any
 from bot.parsing.compose_merge import merge_documents
 from bot.parsing.compose_schema import validate_compose
 from bot.parsing.interpolation import resolve
+from bot.parsing.templates import has_jinja, neutralize_template
 from bot.parsing.yamlbounds import YamlLimits, YamlRefused, load_yaml
 from bot.parsing.yamllines import item_line, key_line, value_line
 from bot.text import split_lines
 
-TEMPLATE_PLACEHOLDER = "${TEMPLATE_EXPRESSION}"
-"""What a Jinja `{{ expr }}` becomes: a reference, so its rendered value is never a literal."""
-
-_JINJA_CONTROL_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$")
-_JINJA_INLINE_CONTROL = re.compile(r"\{%.*?%\}|\{#.*?#\}")
-_JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}")
 _REMOTE_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 _ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
 _MAX_PORT_RANGE = 1024
@@ -266,7 +261,7 @@ def parse_compose(path: str, text: str, limits: ComposeLimits | None = None) -> 
     if _looks_like_template_path(path):
         return _parse_template(path, text, lines, limits)
     loaded = _load(text, limits, allow_duplicate_keys=False)
-    if loaded.problems and _has_jinja(text) and not any(p.kind == "limit" for p in loaded.problems):
+    if loaded.problems and has_jinja(text) and not any(p.kind == "limit" for p in loaded.problems):
         return _parse_template(path, text, lines, limits)
     return _finish(path, lines, loaded)
 
@@ -295,24 +290,8 @@ def _parse_template(path: str, text: str, lines: tuple[str, ...], limits: Compos
     return _finish(path, lines, loaded, template=True)
 
 
-def neutralize_template(text: str) -> str:
-    """Template text as YAML with the same lines: control tags removed, expressions as `${...}`."""
-    out = []
-    for line in text.split("\n"):
-        if _JINJA_CONTROL_LINE.match(line):
-            out.append("")
-            continue
-        line = _JINJA_INLINE_CONTROL.sub("", line)
-        out.append(_JINJA_EXPRESSION.sub(TEMPLATE_PLACEHOLDER, line))
-    return "\n".join(out)
-
-
 def _looks_like_template_path(path: str) -> bool:
     return "{{" in path or "{%" in path
-
-
-def _has_jinja(text: str) -> bool:
-    return "{%" in text or "{{" in text
 
 
 def _load(text: str, limits: ComposeLimits, *, allow_duplicate_keys: bool) -> _Loaded:

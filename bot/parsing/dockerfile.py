@@ -17,6 +17,7 @@ from functools import cached_property
 import dockerfile as buildkit
 
 from bot.parsing.shell import Command, parse_script
+from bot.parsing.templates import has_control_lines, neutralize_template
 from bot.text import split_lines
 
 INSTRUCTIONS = frozenset(
@@ -50,7 +51,10 @@ _KNOWN_FLAGS: dict[str, frozenset[str]] = {
     "HEALTHCHECK": frozenset({"interval", "timeout", "start-period", "start-interval", "retries"}),
 }
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
-_TEMPLATE_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$")
+TEMPLATE_NOTE = (
+    "Jinja template: control lines ({% ... %}) were skipped so both branches are linted,"
+    " and {{ ... }} expressions count as variables"
+)
 _HEREDOC_OPENER = re.compile(r"<<-?\s*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?")
 _HEREDOC_NAME = re.compile(r"<<(?P<dash>-?)\s*[\"']?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[\"']?")
 _MAX_HEREDOC_CANDIDATES = 16
@@ -163,6 +167,8 @@ class Dockerfile:
     stages: tuple[Stage, ...] = ()
     errors: tuple[ParseError, ...] = ()
     notes: tuple[str, ...] = ()
+    template: bool = False
+    """A Jinja template (control lines `{% ... %}`): linted as written, never built."""
 
     @property
     def escape(self) -> str:
@@ -269,9 +275,9 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
     lines = tuple(split_lines(text))
     notes: list[str] = []
     source = text
-    if any(_TEMPLATE_LINE.match(line) for line in lines):
-        source = "\n".join("" if _TEMPLATE_LINE.match(line) else line for line in lines) + "\n"
-        notes.append("template control lines ({% ... %}) were skipped; both branches are linted")
+    template = has_control_lines(lines)
+    if template:
+        source = neutralize_template("\n".join(lines)) + "\n"
     directives = _directives(lines)
     try:
         try:
@@ -282,13 +288,16 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
             commands = buildkit.parse_string(source)
     except (buildkit.GoParseError, buildkit.GoIOError) as error:
         line = _error_line(source, str(error))
-        return Dockerfile(path, lines, directives, errors=(ParseError(line, str(error)),), notes=tuple(notes))
+        refused = (ParseError(line, str(error)),)
+        return Dockerfile(path, lines, directives, errors=refused, notes=tuple(notes), template=template)
     instructions = [_instruction(command) for command in commands]
     errors = _validate(instructions)
     global_args, stages = _stages(instructions)
     if not stages and not errors:
         errors.append(ParseError(1, "no FROM instruction: there is no build stage"))
-    return Dockerfile(path, lines, directives, tuple(global_args), tuple(stages), tuple(errors), tuple(notes))
+    if template and not errors:
+        notes.insert(0, TEMPLATE_NOTE)
+    return Dockerfile(path, lines, directives, tuple(global_args), tuple(stages), tuple(errors), tuple(notes), template)
 
 
 def _instruction(command: buildkit.Command) -> Instruction:

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from dockerfile_parse import DockerfileParser
 
+from bot.lint.context import LintContext
+from bot.lint.dockerfile.analyzer import lint_dockerfile
 from bot.parsing.dockerfile import parse_dockerfile, substitute
 
 HEREDOC = """\
@@ -155,3 +157,19 @@ def test_a_chain_of_thousands_of_stages_has_its_whole_lineage() -> None:
     assert len(dockerfile.lineage(last)) == 3001
     assert dockerfile.root_of(last).name == "s0"
     assert dockerfile.last_in_lineage(last, "ENV").line == len(text.splitlines())
+
+
+def test_template_expressions_count_as_variables_and_the_file_is_a_template() -> None:
+    text = "{% set base = 'python' %}\nFROM --platform=linux/amd64 {{ images[base].name }} AS build\nRUN make\n"
+    parsed = parse_dockerfile("docker/Dockerfile.j2", text)
+    assert parsed.errors == () and parsed.template
+    assert parsed.stages[0].base == "${TEMPLATE_EXPRESSION}" and parsed.stages[0].name == "build"
+    plain = parse_dockerfile("Dockerfile", "FROM docker:27\nRUN docker inspect --format '{{.Id}}' x\n")
+    assert not plain.template and "{{.Id}}" in plain.stages[0].instructions[0].original
+
+
+def test_a_template_that_is_no_dockerfile_until_rendered_is_a_note_not_a_finding() -> None:
+    text = "FROM python:3.12\nENV A=1 \\\n{% if x %}\n    B=2\n{% endif %}\nFROBNICATE\n"
+    dockerfile, findings = lint_dockerfile("Dockerfile.j2", text, LintContext())
+    assert findings == [] and dockerfile.template
+    assert dockerfile.notes[-1].startswith("the template does not parse until it is rendered (line 6:")

@@ -6,7 +6,8 @@ from typing import Any
 
 from bot.lint.compose.subject import ComposeReview
 from bot.model import Table
-from bot.parsing.compose import TEMPLATE_PLACEHOLDER, Service, scalar_text
+from bot.parsing.compose import Service, scalar_text
+from bot.parsing.templates import TEMPLATE_PLACEHOLDER
 
 YES, NO, NOT_APPLICABLE = "✅", "❌", "–"
 HEADERS = ("Service", "Image", "Ports", "Health check", "Restart", "Limits")

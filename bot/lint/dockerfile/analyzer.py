@@ -38,6 +38,10 @@ class LintedFile:
 def lint_dockerfile(path: str, text: str, context: LintContext) -> tuple[Dockerfile, list[Finding]]:
     """Parse and lint one Dockerfile with dockhand's rules; a file that does not parse gets only DH100."""
     dockerfile = parse_dockerfile(path, text)
+    if dockerfile.errors and dockerfile.template:  # not Dockerfile syntax until it is rendered: not a finding
+        first = dockerfile.errors[0]
+        unread = f"the template does not parse until it is rendered (line {first.line}: {first.message}): not linted"
+        return replace(dockerfile, notes=(*dockerfile.notes, unread)), []
     if dockerfile.errors:
         return dockerfile, dockerfile_syntax.run(path, dockerfile, context)
     findings = _run_rules(path, dockerfile, context)
