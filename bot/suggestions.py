@@ -33,9 +33,12 @@ def merge_overlapping(findings: list[Finding], text: str, recheck: Recheck) -> l
         first, *rest = group
         replaced[id(first)] = replace(first, suggestion=combined)
         for other in rest:
-            replaced[id(other)] = replace(
-                other, suggestion=None, message=f"{other.message} (fixed by the suggestion on {first.rule})"
+            by = (
+                f"the suggestion on {first.rule}"
+                if first.rule != other.rule
+                else f"the suggestion on line {first.line}"
             )
+            replaced[id(other)] = replace(other, suggestion=None, message=f"{other.message} (fixed by {by})")
     return [replaced.get(id(f), f) for f in findings]
 
 

@@ -25,6 +25,7 @@ def test_list_form_on_healthy_dependencies_is_rewritten_as_a_mapping(compose: Co
     )
     findings = case.findings("DH212")
     assert [f.line for f in findings] == [5, 6]
+    assert findings[1].message.endswith("(fixed by the suggestion on line 5)")  # one rewrite of the list fixes both
     fixed = case.fixed("DH212")
     assert fixed.splitlines()[3:10] == [
         "    depends_on:",
