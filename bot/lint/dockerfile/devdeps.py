@@ -244,8 +244,13 @@ def _copied(dockerfile: Dockerfile, stage: Stage, project: DevProject) -> Iterat
         source_stage = dockerfile.stage_named(ins.flag("from") or "") if ins.keyword == "COPY" else None
         if source_stage is None:
             continue
+        by_ecosystem = {  # what the source stage installed: worked out once per COPY, not per source
+            ecosystem: _stage_dev_install(dockerfile, source_stage, ecosystem, project)
+            for ecosystem in ("node", "python")
+            if (project.node if ecosystem == "node" else project.python)
+        }
         for source in ins.arguments[:-1]:
-            found = _copied_install(dockerfile, source_stage, source, project)
+            found = _copied_install(dockerfile, source_stage, source, by_ecosystem)
             if found is not None:
                 install, what = found
                 origin = f" (installed by {install.what} on line {install.instruction.line})"
@@ -256,16 +261,13 @@ def _copied(dockerfile: Dockerfile, stage: Stage, project: DevProject) -> Iterat
 
 
 def _copied_install(
-    dockerfile: Dockerfile, stage: Stage, source: str, project: DevProject
+    dockerfile: Dockerfile, stage: Stage, source: str, by_ecosystem: dict[str, DevInstall | None]
 ) -> tuple[DevInstall, str] | None:
     """The dev-including install whose directory a COPY source is (`/app/node_modules`) or holds
     (`/app`, when `npm ci` ran with WORKDIR /app), and how the message names it."""
     copied = posixpath.normpath(source) if source.startswith("/") else ""
     named = _COPIED_INSTALLS.get(posixpath.basename(source.rstrip("/")))
-    for ecosystem in ("node", "python"):
-        if not (project.node if ecosystem == "node" else project.python):
-            continue
-        install = _stage_dev_install(dockerfile, stage, ecosystem, project)
+    for ecosystem, install in by_ecosystem.items():
         if install is None:
             continue
         if named == ecosystem:
