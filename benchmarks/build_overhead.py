@@ -15,6 +15,9 @@ reviewed before (the builder's cache and dockhand's measurement cache), and the 
 is byte-compiled first, as `pip install` does (without that, a PYTHONDONTWRITEBYTECODE
 environment recompiles every module on every run). Prints every round (and where (b)'s time went, from the
 report's own timings), then min/median/max and the ratio of medians b/a; the target is <= 1.3.
+It also times the engine's own export of the head image (`docker image save`, alone, each round):
+the least that measuring the image's layers can cost with this engine, so that (b) - (a) splits
+into the engine's part and dockhand's own.
 
     DOCKER_HOST=unix:///... python benchmarks/build_overhead.py [--rounds 11] [--tree DIR] [--compile-mb N]
 
@@ -28,6 +31,7 @@ Uses DOCKER_HOST when it answers, else starts a private dockerd (root only); not
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import subprocess
@@ -41,6 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.image.engine_api import engine_api
 from tests.support.docker import DockerEngine, engine_session
 from tests.support.gitrepo import git, write_tree
 
@@ -145,6 +150,20 @@ def dockhand_review(engine: DockerEngine, tree: Path, cache: Path, root: Path, s
     return elapsed
 
 
+def engine_save(engine: DockerEngine, ref: str) -> float | None:
+    """How long the engine takes to export `ref` (`docker image save`, read to the end, through
+    its socket): the least any tool pays to measure that image's layers with this engine. None
+    when the engine is not on a unix socket."""
+    api = engine_api(engine.env)
+    if api is None:
+        return None
+    started = time.monotonic()
+    with contextlib.closing(api.save_image(ref, timeout=300)) as body:
+        while body.read(1 << 20):
+            pass
+    return time.monotonic() - started
+
+
 def summary(name: str, times: list[float]) -> str:
     return f"{name}: min {min(times):.2f}s  median {statistics.median(times):.2f}s  max {max(times):.2f}s"
 
@@ -181,6 +200,7 @@ def main() -> int:
         dockhand_review(engine, tree, cache, root, commit(root, "warm", source_files("warm")), output)  # and reviewed
         plain: list[float] = []
         review: list[float] = []
+        saves: list[float] = []
         parts: list[ReviewTime] = []
         for round_number in range(args.rounds):
             sha_a = commit(root, f"a{round_number}", source_files(f"a{round_number}"))
@@ -191,6 +211,8 @@ def main() -> int:
             ]
             for times, run in runs if round_number % 2 == 0 else reversed(runs):
                 times.append(run())
+            if (saved := engine_save(engine, "bench:head")) is not None:  # (a)'s image: the same layers as (b)'s head
+                saves.append(saved)
             print(f"round {round_number + 1}: (a) docker build {plain[-1]:.2f}s  (b) dockhand review {review[-1]:.2f}s")
             if (timed := image_times(output, review[-1])) is not None:
                 parts.append(timed)
@@ -201,6 +223,12 @@ def main() -> int:
             typical = sorted(parts, key=lambda p: p.total)[len(parts) // 2]
             print(f"(b), the median round: {typical.parts()}")
         a, b = statistics.median(plain), statistics.median(review)
+        if saves:
+            save = statistics.median(saves)
+            print(
+                f"the engine's own export of the head image (`docker image save`, alone): {save:.2f}s;"
+                f" (b) - (a) = {b - a:.2f}s, of which {max(0.0, b - a - save):.2f}s is dockhand's own"
+            )
         per_round = statistics.median(r / p for r, p in zip(review, plain, strict=True))
         print(f"ratio b/a = {b / a:.2f} (median of per-round ratios {per_round:.2f}; target <= 1.3)")
         engine.docker("image", "rm", "bench:head", check=False)

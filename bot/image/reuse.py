@@ -80,7 +80,8 @@ def build_key(repo: GitRepo, docker: Docker, inputs: BuildInputs) -> str | None:
     """A digest of the inputs' content; None when some cannot be read (then build)."""
     try:
         context_tree, dockerfile_blob = _object_ids(repo, inputs.commit, inputs.context, inputs.dockerfile_path)
-        image_ids = [str(inspect_image(docker, ref).get("Id") or "") for ref in inputs.from_images]
+        found = {ref: str(inspect_image(docker, ref).get("Id") or "") for ref in dict.fromkeys(inputs.from_images)}
+        image_ids = [found[ref] for ref in inputs.from_images]
     except (GitError, DockerError, MeasureError, ValueError):
         return None
     if not (context_tree and dockerfile_blob and all(image_ids)):

@@ -11,7 +11,7 @@ import pytest
 
 from bot.git import GitRepo
 from bot.image.discovery import BuildTarget
-from bot.image.docker import Docker
+from bot.image.docker import Docker, find_docker
 from bot.image.reuse import build_inputs, build_key
 from bot.parsing.dockerfile import parse_dockerfile
 from tests.image.conftest import image_section, review_repo
@@ -149,3 +149,20 @@ def test_a_second_review_of_the_same_push_builds_nothing_and_reports_the_same(
     assert [again.data["images"][0][side]["reused"] for side in ("head", "base")] == [True, True]
     assert again.tables == first.tables
     assert again.data["size_delta_bytes"] == first.data["size_delta_bytes"]
+
+
+@pytest.mark.docker
+def test_the_key_asks_the_engine_once_per_image_however_many_stages_start_from_it(
+    make_repo: GitRepoFactory, busybox_image: Callable[..., str], engine_requests: Callable[[], list[str]]
+) -> None:
+    image = busybox_image()
+    text = f"FROM {image} AS deps\nRUN true\nFROM {image} AS build\nRUN true\nFROM {image}\nCOPY --from=build / /\n"
+    repo = make_repo({"Dockerfile": text}, {"Dockerfile": text + "USER 1000\n"})
+    inputs = build_inputs(repo.head, TARGET, "Dockerfile", parse_dockerfile("Dockerfile", text), None)
+    assert inputs is not None and inputs.from_images == (image,) * 3
+    docker = find_docker()
+    assert docker is not None
+    before = len(engine_requests())
+    assert build_key(GitRepo.open(repo.path), docker, inputs) is not None
+    inspected = [request for request in engine_requests()[before:] if request.startswith("GET /images/")]
+    assert len(inspected) == 1, inspected
