@@ -15,6 +15,7 @@ from bot.model import Finding, Review, ReviewedFile, Section, Suppressed
 from bot.options import ReviewOptions
 from bot.policy import decide
 from bot.redact import credential_values, redact
+from bot.suggestions import narrowed
 from bot.suppress import split_suppressed
 from bot.text import split_lines
 from bot.workspace import Workspace
@@ -217,5 +218,6 @@ def _finalize(changes: ChangeSet, config: Config, findings: list[Finding]) -> tu
         file_kept, file_suppressed = split_suppressed(file_findings, lines, codes, comment_leader(path))
         kept.extend(file_kept)
         suppressed.extend(file_suppressed)
+    kept = [replace(f, suggestion=narrowed(f.suggestion)) if f.suggestion else f for f in kept]
     kept.sort(key=Finding.sort_key)
     return kept, suppressed

@@ -26,6 +26,45 @@ def apply_suggestion(text: str, suggestion: Suggestion) -> str:
     return "\n".join(new_lines) + ("\n" if text.endswith("\n") or not text else "")
 
 
+def narrowed(suggestion: Suggestion) -> Suggestion:
+    """The same edit on only the lines it changes: the lines at either end that the replacement
+    keeps as they are are left out (one stays, for a suggestion that only adds lines). A
+    fix to the first line of an 80-line RUN becomes a one-line suggestion, which also fits in a
+    diff hunk that does not hold the whole RUN. One whose `original` is not the lines it spans
+    (not given) stays as it is."""
+    old = suggestion.original.split("\n")
+    if not suggestion.original or len(old) != suggestion.end - suggestion.start + 1:
+        return suggestion
+    new = suggestion.replacement.split("\n") if suggestion.replacement else []
+    kept_before = 0
+    while kept_before < min(len(old), len(new)) and old[kept_before] == new[kept_before]:
+        kept_before += 1
+    kept_after = 0
+    while kept_after < min(len(old), len(new)) - kept_before and old[-1 - kept_after] == new[-1 - kept_after]:
+        kept_after += 1
+    while not _holds(old[kept_before : len(old) - kept_after], new[kept_before : len(new) - kept_after]):
+        if kept_after:
+            kept_after -= 1
+        elif kept_before:
+            kept_before -= 1
+        else:
+            return suggestion
+    changed_old = old[kept_before : len(old) - kept_after]
+    changed_new = new[kept_before : len(new) - kept_after]
+    return Suggestion(
+        suggestion.start + kept_before,
+        suggestion.end - kept_after,
+        "\n".join(changed_new),
+        "\n".join(changed_old),
+    )
+
+
+def _holds(old: list[str], new: list[str]) -> bool:
+    """Whether replacing lines `old` by `new` can be a suggestion: it spans a line at least, and
+    its replacement is not one blank line (an empty replacement deletes the lines)."""
+    return bool(old) and new != [""]
+
+
 def merge_overlapping(findings: list[Finding], text: str, recheck: Recheck) -> list[Finding]:
     groups = [g for g in _overlapping_groups([f for f in findings if f.suggestion is not None]) if len(g) > 1]
     replaced: dict[int, Finding] = {}

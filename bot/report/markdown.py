@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Iterable
 
@@ -21,6 +22,9 @@ SEVERITY_ICONS = {
 VERDICT_ICONS = {Verdict.PASS: "✅", Verdict.WARN: "⚠️", Verdict.FAIL: "🛑"}
 KIND_NAMES = {"dockerfile": "Dockerfile", "compose": "Compose file", "dockerignore": ".dockerignore"}
 QUIET_FILES_SHOWN = 20
+SHORT_DIFF_LINES = 12
+"""A suggestion's diff up to this many lines shows every line it replaces; a longer one only what changes."""
+DIFF_CONTEXT = 2
 
 
 def render_markdown(review: Review) -> str:
@@ -142,11 +146,35 @@ def _suggestions(findings: list[Finding]) -> str:
             if suggestion.start == suggestion.end
             else f"lines {suggestion.start}–{suggestion.end}"
         )
-        diff = [f"-{line}" for line in suggestion.original.split("\n")] if suggestion.original else []
-        diff += [f"+{line}" for line in suggestion.replacement.split("\n")] if suggestion.replacement else []
+        diff = suggestion_diff(suggestion.original, suggestion.replacement, suggestion.start)
         parts.append(f"**{escape.text(finding.rule)}**, {lines}:\n\n{escape.fenced(chr(10).join(diff), 'diff')}")
     parts.append("</details>")
     return "\n\n".join(parts)
+
+
+def suggestion_diff(original: str, replacement: str, first_line: int) -> list[str]:
+    """The lines a suggestion removes (-) and adds (+). A long one shows only what changes, with
+    DIFF_CONTEXT unchanged lines around it under `@@` headers that give the file's line numbers:
+    a one-word fix to an 80-line RUN is a few lines, not 160."""
+    old = original.split("\n") if original else []
+    new = replacement.split("\n") if replacement else []
+    if len(old) + len(new) <= SHORT_DIFF_LINES:
+        return [*(f"-{line}" for line in old), *(f"+{line}" for line in new)]
+    lines: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for group in matcher.get_grouped_opcodes(DIFF_CONTEXT):
+        _, old_start, _, new_start, _ = group[0]
+        _, _, old_end, _, new_end = group[-1]
+        lines.append(
+            f"@@ -{first_line + old_start},{old_end - old_start} +{first_line + new_start},{new_end - new_start} @@"
+        )
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines.extend(f" {line}" for line in old[i1:i2])
+                continue
+            lines.extend(f"-{line}" for line in old[i1:i2])
+            lines.extend(f"+{line}" for line in new[j1:j2])
+    return lines
 
 
 def _section_blocks(sections: Iterable[Section]) -> Iterable[str]:

@@ -100,11 +100,22 @@ def test_fail_on_input_changes_the_policy(scenario: ScenarioFactory, github: Fak
 
 
 def test_a_multi_line_suggestion_spans_its_lines_with_start_line(scenario: ScenarioFactory, github: FakeGitHub) -> None:
-    head = "FROM python:3.12-slim\nRUN apt-get update \\\n    && apt-get install -y curl\nUSER app\n"
+    run = "RUN apt-get update && apt-get install -y curl \\\n    && apt-get install -y wget\n"
+    head = f"FROM python:3.12-slim\n{run}USER app\n"
     scenario(head={"Dockerfile": head}).run()
     comment = next(c for c in github.review_comments[7] if "```suggestion" in c["body"])
     assert (comment["start_line"], comment["line"], comment["start_side"]) == (2, 3, "RIGHT")
-    assert "--no-install-recommends" in comment["body"]
+    suggested = comment["body"].split("```suggestion\n")[1].split("```")[0]
+    assert suggested.count("--no-install-recommends") == 2  # one fix on each line
+
+
+def test_a_suggestion_spans_only_the_lines_it_changes(scenario: ScenarioFactory, github: FakeGitHub) -> None:
+    head = "FROM python:3.12-slim\nRUN apt-get update \\\n    && apt-get install -y curl\nUSER app\n"
+    scenario(head={"Dockerfile": head}).run()
+    comment = next(c for c in github.review_comments[7] if "```suggestion" in c["body"])
+    assert (comment.get("start_line"), comment["line"]) == (None, 3)  # the RUN is lines 2-3; line 2 stays
+    suggested = comment["body"].split("```suggestion\n")[1].split("```")[0]
+    assert suggested.startswith("    && apt-get install --no-install-recommends -y curl")
 
 
 def test_findings_outside_the_diff_hunks_are_listed_in_the_comment(

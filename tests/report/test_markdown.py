@@ -144,3 +144,25 @@ def test_a_suggestion_that_deletes_lines_shows_no_added_line() -> None:
     deletion = sample_finding(suggestion=Suggestion(1, 1, "", 'version: "2"'))
     markdown = render_markdown(sample_review([deletion]))
     assert '```diff\n-version: "2"\n```' in markdown
+
+
+def test_a_long_suggestion_shows_only_what_changes_with_its_line_numbers() -> None:
+    body = [f"    pkg{n} \\" for n in range(30)]
+    original = "\n".join(["RUN set -eux; \\", *body, "    true"])
+    replacement = "\n".join(["RUN set -o pipefail && set -eux; \\", *body, "    true"])
+    finding = sample_finding(rule="DH120", line=10, end_line=41, suggestion=Suggestion(10, 41, replacement, original))
+    markdown = render_markdown(sample_review([finding]))
+    shown = markdown.split("```diff\n")[1].split("\n```")[0].split("\n")
+    assert shown == [
+        "@@ -10,3 +10,3 @@",
+        "-RUN set -eux; \\",
+        "+RUN set -o pipefail && set -eux; \\",
+        "     pkg0 \\",
+        "     pkg1 \\",
+    ]
+
+
+def test_a_short_suggestion_shows_every_line_it_replaces() -> None:
+    finding = sample_finding(suggestion=Suggestion(3, 4, "RUN a \\\n  --flag b", "RUN a \\\n  b"))
+    markdown = render_markdown(sample_review([finding]))
+    assert "```diff\n-RUN a \\\n-  b\n+RUN a \\\n+  --flag b\n```" in markdown
