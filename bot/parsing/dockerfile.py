@@ -52,8 +52,8 @@ _KNOWN_FLAGS: dict[str, frozenset[str]] = {
 }
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 TEMPLATE_NOTE = (
-    "Jinja template: control lines ({% ... %}) were skipped so both branches are linted,"
-    " and {{ ... }} expressions count as variables"
+    "template: lines that are only template tags ({% ... %}, {{ ... }}) were skipped so every branch"
+    " is linted, and {{ ... }} expressions count as variables"
 )
 _HEREDOC_OPENER = re.compile(r"<<-?\s*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?")
 _HEREDOC_NAME = re.compile(r"<<(?P<dash>-?)\s*[\"']?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[\"']?")
@@ -168,7 +168,7 @@ class Dockerfile:
     errors: tuple[ParseError, ...] = ()
     notes: tuple[str, ...] = ()
     template: bool = False
-    """A Jinja template (control lines `{% ... %}`): linted as written, never built."""
+    """A template (lines that are only tags, `{% ... %}`, `{{ ... }}`): linted as written, never built."""
 
     @property
     def escape(self) -> str:
@@ -268,6 +268,16 @@ class Dockerfile:
 
     def text_of(self, start: int, end: int) -> str:
         return "\n".join(self.lines[start - 1 : end])
+
+    def source_text_of(self, start: int, end: int) -> str:
+        """Lines `start`..`end` as the parser read them: a template's with its tags neutralized
+        (bot/parsing/templates.py), the file's own text otherwise. For reading the commands;
+        suggestions edit `text_of`, the file as written."""
+        return "\n".join(self._source_lines[start - 1 : end])
+
+    @cached_property
+    def _source_lines(self) -> tuple[str, ...]:
+        return tuple(neutralize_template("\n".join(self.lines)).split("\n")) if self.template else self.lines
 
 
 def parse_dockerfile(path: str, text: str) -> Dockerfile:

@@ -1,6 +1,8 @@
-"""Jinja templates of Docker files (cookiecutter, Ansible, generated Dockerfiles): read with their
+"""Templates of Docker files (Jinja: cookiecutter, Ansible, generated Dockerfiles; and the jq
+templates docker-library renders its Dockerfiles from, `{{ if ... then ( -}}`): read with their
 tags neutralized, so the file's own text is reviewed and nothing rendered later is taken for a
-literal. The lines stay where they are: control lines become blank, `{{ expr }}` a variable."""
+literal. The lines stay where they are: lines that are only tags (or a tag running over several
+lines) become blank, `{{ expr }}` a variable."""
 
 from __future__ import annotations
 
@@ -9,27 +11,62 @@ import re
 TEMPLATE_PLACEHOLDER = "${TEMPLATE_EXPRESSION}"
 """What a Jinja `{{ expr }}` becomes: a reference, so its rendered value is never a literal."""
 
-_CONTROL_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$")
+_TAG_LINE = re.compile(r"^\s*(?:\{%.*%\}|\{#.*#\}|\{\{.*\}\})\s*$")
+"""A line that is only a tag: Jinja's `{% if x %}`, `{# note #}`, or an expression on a line of
+its own (`{{ if alpine then ( -}}` in docker-library's jq templates), which no Dockerfile or
+Compose line can be until rendered."""
+_OPENER = re.compile(r"(?<!\$)\{([{%#])(?=[-+\s]|$)")
+"""A tag opening (closed on a later line): spaced as templates write them, and not the shell's
+`${#var}`."""
+_CLOSERS = {"{": "}}", "%": "%}", "#": "#}"}
 _INLINE_CONTROL = re.compile(r"\{%.*?%\}|\{#.*?#\}")
 _EXPRESSION = re.compile(r"\{\{.*?\}\}")
 
 
 def neutralize_template(text: str) -> str:
-    """Template text with the same lines: control tags removed, expressions as a variable."""
-    out = []
-    for line in text.split("\n"):
-        if _CONTROL_LINE.match(line):
-            out.append("")
+    """Template text with the same lines: lines that are only tags blank, other control tags
+    removed, expressions as a variable (one that runs over several lines too: `ENV KEY {{` ...
+    `}}` is `ENV KEY ${TEMPLATE_EXPRESSION}` and blank lines)."""
+    return "\n".join(line for line, _only_tags in _scan(text.split("\n")))
+
+
+def has_control_lines(lines: tuple[str, ...] | list[str]) -> bool:
+    """Any line that is only template tags: the file is a template."""
+    return any(only_tags for _line, only_tags in _scan(lines))
+
+
+def _scan(lines: tuple[str, ...] | list[str]) -> list[tuple[str, bool]]:
+    """Each line neutralized, and whether it held only template tags."""
+    scanned: list[tuple[str, bool]] = []
+    closer: str | None = None
+    whole_lines = False  # the open tag started its line: its lines are template only
+    for line in lines:
+        if closer is not None:  # inside a tag that opened on an earlier line
+            end = line.find(closer)
+            if end < 0:
+                scanned.append(("", whole_lines))
+                continue
+            line, closer = line[end + len(closer) :], None
+            if not line.strip():
+                scanned.append(("", whole_lines))
+                continue
+        if _TAG_LINE.match(line):
+            scanned.append(("", True))
             continue
-        line = _INLINE_CONTROL.sub("", line)
-        out.append(_EXPRESSION.sub(TEMPLATE_PLACEHOLDER, line))
-    return "\n".join(out)
+        line = _EXPRESSION.sub(TEMPLATE_PLACEHOLDER, _INLINE_CONTROL.sub("", line))
+        opener = _OPENER.search(line)
+        if opener is None:
+            scanned.append((line, False))
+            continue
+        closer = _CLOSERS[opener.group(1)]
+        before = line[: opener.start()]
+        whole_lines = not before.strip()
+        if whole_lines:
+            scanned.append(("", True))
+        else:
+            scanned.append((before + (TEMPLATE_PLACEHOLDER if opener.group(1) == "{" else ""), False))
+    return scanned
 
 
 def has_jinja(text: str) -> bool:
     return "{%" in text or "{{" in text
-
-
-def has_control_lines(lines: tuple[str, ...] | list[str]) -> bool:
-    """A line that is only a Jinja tag (`{% if x %}`, `{# note #}`): the file is a template."""
-    return any(_CONTROL_LINE.match(line) for line in lines)

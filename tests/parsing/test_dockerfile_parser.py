@@ -173,3 +173,44 @@ def test_a_template_that_is_no_dockerfile_until_rendered_is_a_note_not_a_finding
     dockerfile, findings = lint_dockerfile("Dockerfile.j2", text, LintContext())
     assert findings == [] and dockerfile.template
     assert dockerfile.notes[-1].startswith("the template does not parse until it is rendered (line 6:")
+
+
+JQ_TEMPLATE = """\
+{{
+\tdef is_alpine:
+\t\tenv.variant | startswith("alpine")
+\t;
+-}}
+{{ if is_alpine then ( -}}
+FROM alpine:{{ env.variant | ltrimstr("alpine") }}
+{{ ) else ( -}}
+FROM buildpack-deps:{{ env.variant }}
+{{ ) end -}}
+ENV GPG_KEY {{
+\t{ "3.12": "7169605F62C751356D054A26A821E680E5FA6305" }[env.version]
+}}
+RUN set -eux; \\
+{{ if is_alpine then ( -}}
+\tapk add --no-cache tk; \\
+{{ ) else ( -}}
+\tapt-get install -y --no-install-recommends tk; \\
+{{ ) end -}}
+\ttrue
+"""
+
+
+def test_a_jq_template_is_read_like_a_jinja_one_with_tags_over_several_lines() -> None:
+    parsed = parse_dockerfile("Dockerfile-linux.template", JQ_TEMPLATE)
+    assert parsed.errors == () and parsed.template  # docker-library's python images: no tag line is an instruction
+    bases = ["alpine:${TEMPLATE_EXPRESSION}", "buildpack-deps:${TEMPLATE_EXPRESSION}"]
+    assert [stage.base for stage in parsed.stages] == bases
+    env, run = parsed.stages[-1].instructions
+    assert (env.keyword, env.arguments, env.line) == ("ENV", ("GPG_KEY", "${TEMPLATE_EXPRESSION}"), 11)
+    assert (run.line, run.end_line) == (14, 20)
+    assert "if is_alpine" not in parsed.source_text_of(run.line, run.end_line)  # what the shell linters read
+    assert "if is_alpine" in parsed.text_of(run.line, run.end_line)  # what suggestions edit
+
+
+def test_the_shells_own_braces_do_not_make_a_template() -> None:
+    text = "FROM alpine:3.20\nRUN n=${#PATH}; echo {# $n \\\n    && echo done\n"
+    assert not parse_dockerfile("Dockerfile", text).template

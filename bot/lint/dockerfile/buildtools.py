@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from bot.lint.context import LintContext
 from bot.lint.dockerfile.runs import package_install, runs
 from bot.model import Severity
-from bot.parsing.dockerfile import Dockerfile, Instruction
+from bot.parsing.dockerfile import Dockerfile, Instruction, Stage
 from bot.parsing.imageref import parse_image_ref
 from bot.parsing.shell import Command
+from bot.parsing.templates import TEMPLATE_PLACEHOLDER
 from bot.rule import Hit, rule
 
 _BUILD_TOOLS = frozenset(
@@ -39,6 +40,15 @@ def is_build_tool(package: str) -> bool:
     return package in _BUILD_TOOLS or bool(_VERSIONED_TOOL.match(package) or _HEADERS.match(package))
 
 
+def _as_named(stage: Stage) -> str:
+    """The stage's base image as the file names it when a variable in it has no value here
+    (`python:${VERSION}` is not `python:`), a template's expression shown as `{{ … }}`."""
+    resolved = stage.base_resolved
+    if resolved == stage.base or not resolved.endswith((":", "@", "/")):
+        return resolved
+    return stage.base.replace(TEMPLATE_PLACEHOLDER, "{{ … }}")
+
+
 def build_tools_in_runtime(dockerfile: Dockerfile) -> list[BuildTools]:
     """Toolchain base images and build packages installed (and not removed again) in the final image."""
     found: list[BuildTools] = []
@@ -48,7 +58,7 @@ def build_tools_in_runtime(dockerfile: Dockerfile) -> list[BuildTools]:
     root = dockerfile.root_of(final)
     ref = parse_image_ref(root.base_resolved)
     if ref is not None and (ref.family in _BUILD_IMAGES or (ref.tag and _DEVEL_TAG.search(ref.tag))):
-        found.append(BuildTools(root.from_instruction, (root.base_resolved,)))
+        found.append(BuildTools(root.from_instruction, (_as_named(root),)))
     for _stage, ins, commands in runs(dockerfile):
         installed = [
             name

@@ -59,7 +59,7 @@ def _snippet(dockerfile: Dockerfile, stage: Stage, ins: Instruction) -> Snippet 
         return None
     if ins.heredocs and ins.shell_script is not None and ins.shell_script == ins.heredocs[0].content:
         return _heredoc_body(dockerfile, ins, shell.dialect, variables)
-    code = _blank_prefix(dockerfile.text_of(ins.line, ins.end_line), "RUN")
+    code = _blank_prefix(dockerfile.source_text_of(ins.line, ins.end_line), "RUN")
     if code is None:
         return None
     if not ins.heredocs:
@@ -70,7 +70,7 @@ def _snippet(dockerfile: Dockerfile, stage: Stage, ins: Instruction) -> Snippet 
 def _heredoc_body(dockerfile: Dockerfile, ins: Instruction, dialect: str, variables: tuple[str, ...]) -> Snippet | None:
     if ins.end_line - ins.line < 2:
         return None
-    body = dockerfile.text_of(ins.line + 1, ins.end_line - 1)
+    body = dockerfile.source_text_of(ins.line + 1, ins.end_line - 1)
     first = body.split("\n", 1)[0]
     if first.startswith("#!"):
         words = first[2:].split()
@@ -85,12 +85,12 @@ def _healthcheck(dockerfile: Dockerfile, ins: Instruction, dialect: str, variabl
     if not ins.arguments or ins.arguments[0].upper() != "CMD":
         return None
     if not ins.exec_form:
-        code = _blank_prefix(dockerfile.text_of(ins.line, ins.end_line), "HEALTHCHECK", then="CMD")
+        code = _blank_prefix(dockerfile.source_text_of(ins.line, ins.end_line), "HEALTHCHECK", then="CMD")
         return None if code is None else Snippet(_keep_continuations(code), ins.line, ins.end_line, dialect, variables)
     if len(ins.arguments) != 3 or ins.arguments[1] != "CMD-SHELL":
         return None
     script = ins.arguments[2]
-    line_text = dockerfile.lines[ins.line - 1]
+    line_text = dockerfile.source_text_of(ins.line, ins.line)
     encoded = json.dumps(script)[1:-1]
     shift = line_text.find(encoded) if ins.line == ins.end_line and encoded == script else -1
     return Snippet(script, ins.line, ins.end_line, dialect, variables, shift if shift >= 0 else None)

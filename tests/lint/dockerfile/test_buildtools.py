@@ -48,3 +48,9 @@ def test_installed_and_purged_in_the_same_run_is_quiet() -> None:
         """
     )
     assert hits("DH109", debian) == []
+
+
+def test_a_toolchain_base_named_by_a_variable_without_a_value_is_shown_as_written() -> None:
+    found = hits("DH109", "ARG VARIANT\nFROM buildpack-deps:${VARIANT}\nRUN make\n")
+    assert [f.line for f in found] == [2]
+    assert "`buildpack-deps:${VARIANT}`" in found[0].message  # not `buildpack-deps:`

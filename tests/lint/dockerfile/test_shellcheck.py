@@ -170,3 +170,19 @@ def test_a_full_temporary_directory_skips_shellcheck_with_a_note(
     assert len(notes) == 1 and "RUN commands were not shell-checked" in notes[0]
     assert "no space left on the disk of" in notes[0]
     assert {f.rule for f in linted[0].findings} >= {"DH101", "DH118"}  # dockhand's own rules still ran
+
+
+def test_a_templates_tag_lines_inside_a_run_are_not_shell() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN set -eux; \\\n"
+        '{{ if env.variant == "slim" then ( -}}\n'
+        "    apt-get install -y --no-install-recommends tk; \\\n"
+        "{{ ) else ( -}}\n"
+        "    apt-get install -y --no-install-recommends tk-dev; \\\n"
+        "{{ ) end -}}\n"
+        "    echo finished\n"
+    )
+    linted, _notes = lint_dockerfiles([("Dockerfile.template", text)], LintContext())
+    found = [f for f in linted[0].findings if f.rule.startswith("shellcheck:")]
+    assert found == []  # before: SC1036, SC1050, SC1073 ... on the tag lines
