@@ -17,7 +17,7 @@ from functools import cached_property
 import dockerfile as buildkit
 
 from bot.parsing.shell import Command, parse_script
-from bot.parsing.templates import has_control_lines, neutralize_template
+from bot.parsing.templates import Branches, exclusive, has_control_lines, neutralize_template, template_branches
 from bot.text import split_lines
 
 INSTRUCTIONS = frozenset(
@@ -274,6 +274,15 @@ class Dockerfile:
         (bot/parsing/templates.py), the file's own text otherwise. For reading the commands;
         suggestions edit `text_of`, the file as written."""
         return "\n".join(self._source_lines[start - 1 : end])
+
+    def exclusive(self, line: int, other: int) -> bool:
+        """Whether a template renders at most one of the two lines (different branches of one
+        `{% if %}`); never for a plain Dockerfile."""
+        return self.template and exclusive(self._branches, line, other)
+
+    @cached_property
+    def _branches(self) -> Branches:
+        return template_branches(self.lines)
 
     @cached_property
     def _source_lines(self) -> tuple[str, ...]:

@@ -70,3 +70,54 @@ def _scan(lines: tuple[str, ...] | list[str]) -> list[tuple[str, bool]]:
 
 def has_jinja(text: str) -> bool:
     return "{%" in text or "{{" in text
+
+
+Branches = dict[int, tuple[tuple[int, int], ...]]
+"""Per line (1-based): the conditionals it sits in, as (conditional, branch) pairs."""
+
+_JINJA_TAG = re.compile(r"^\s*\{%-?\s*(if|elif|else|endif)\b.*?-?%\}\s*$")
+_JQ_TAG = re.compile(r"^\s*\{\{-?\s*(.*?)\s*-?\}\}\s*$")
+
+
+def template_branches(lines: tuple[str, ...] | list[str]) -> Branches:
+    """Which branch of which conditional each line is in: Jinja's `{% if %}` / `{% elif %}` /
+    `{% else %}` / `{% endif %}` and jq's `{{ if ... then ( -}}` / `{{ ) elif ... then ( -}}` /
+    `{{ ) else ( -}}` / `{{ ) end -}}`, each on a line of its own."""
+    branches: Branches = {}
+    stack: list[tuple[int, int]] = []
+    opened = 0
+    for number, line in enumerate(lines, start=1):
+        step = _branch_step(line)
+        if step == "open":
+            opened += 1
+            stack.append((opened, 0))
+        elif step == "next" and stack:
+            conditional, branch = stack.pop()
+            stack.append((conditional, branch + 1))
+        elif step == "close" and stack:
+            stack.pop()
+        branches[number] = tuple(stack)
+    return branches
+
+
+def exclusive(branches: Branches, line: int, other: int) -> bool:
+    """Whether two lines are in different branches of one conditional: never both rendered."""
+    inside = dict(branches.get(line, ()))
+    return any(inside.get(conditional, branch) != branch for conditional, branch in branches.get(other, ()))
+
+
+def _branch_step(line: str) -> str | None:
+    jinja = _JINJA_TAG.match(line)
+    if jinja:
+        return {"if": "open", "elif": "next", "else": "next", "endif": "close"}[jinja.group(1)]
+    jq = _JQ_TAG.match(line)
+    if jq is None:
+        return None
+    tag = " ".join(jq.group(1).split())
+    if tag.startswith("if ") and tag.endswith("("):
+        return "open"
+    if tag.startswith(") elif ") or tag == ") else (":
+        return "next"
+    if tag.startswith(") ") and tag.endswith(" end"):  # `) end`, `) else "" end`
+        return "close"
+    return None

@@ -214,3 +214,16 @@ def test_a_jq_template_is_read_like_a_jinja_one_with_tags_over_several_lines() -
 def test_the_shells_own_braces_do_not_make_a_template() -> None:
     text = "FROM alpine:3.20\nRUN n=${#PATH}; echo {# $n \\\n    && echo done\n"
     assert not parse_dockerfile("Dockerfile", text).template
+
+
+def test_template_branches_tell_which_lines_are_never_rendered_together() -> None:
+    parsed = parse_dockerfile("Dockerfile-linux.template", JQ_TEMPLATE)
+    assert parsed.exclusive(7, 9)  # FROM alpine / FROM buildpack-deps: one or the other
+    assert not parsed.exclusive(7, 11) and not parsed.exclusive(16, 20)  # after the `end`: both render it
+    assert parsed.exclusive(16, 18)  # apk / apt-get, in a conditional inside the RUN
+    jinja = parse_dockerfile(
+        "Dockerfile.j2", "FROM a\n{% if x %}\nUSER 1\n{% elif y %}\nUSER 2\n{% else %}\nUSER 3\n{% endif %}\n"
+    )
+    assert jinja.exclusive(3, 5) and jinja.exclusive(5, 7) and not jinja.exclusive(1, 7)
+    plain = parse_dockerfile("Dockerfile", "FROM a\nUSER 1\nUSER 2\n")
+    assert not plain.exclusive(2, 3)

@@ -79,7 +79,8 @@ def instruction_overridden(dockerfile: Dockerfile, context: LintContext) -> Iter
     """
     ## What it does
     Reports a `CMD`, `ENTRYPOINT` or `HEALTHCHECK` that a later one of the same kind in the
-    same stage replaces.
+    same stage replaces. In a template, one in another branch of the same `{% if %}` does not
+    count: only one of them is ever rendered.
 
     ## Why it matters
     Only the last of each takes effect. The earlier one reads like part of the image's
@@ -99,9 +100,11 @@ def instruction_overridden(dockerfile: Dockerfile, context: LintContext) -> Iter
     for stage in dockerfile.stages:
         for keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
             found = stage.of(keyword)
-            for ins in found[:-1]:
-                yield Hit(
-                    ins.line,
-                    f"this {keyword} has no effect: the {keyword} on line {found[-1].line} replaces it",
-                    ins.end_line,
-                )
+            for index, ins in enumerate(found):
+                later = [other for other in found[index + 1 :] if not dockerfile.exclusive(ins.line, other.line)]
+                if later:
+                    yield Hit(
+                        ins.line,
+                        f"this {keyword} has no effect: the {keyword} on line {later[-1].line} replaces it",
+                        ins.end_line,
+                    )

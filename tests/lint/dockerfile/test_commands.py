@@ -64,3 +64,22 @@ def test_an_overridden_cmd_is_reported_where_it_has_no_effect() -> None:
 def test_one_of_each_per_stage_is_quiet() -> None:
     text = 'FROM alpine:3.20 AS a\nCMD ["a"]\nFROM alpine:3.20\nCMD ["b"]\nENTRYPOINT ["x"]\n'
     assert lint(text, "DH115") == []
+
+
+def test_in_a_template_a_cmd_in_another_branch_of_the_same_if_replaces_nothing() -> None:
+    text = (
+        "FROM alpine:3.20\n"
+        "{% if 'arm' in target %}\n"
+        'CMD ["catatonit", "/start.sh"]\n'
+        "{% else %}\n"
+        'CMD ["/start.sh"]\n'
+        "{% endif %}\n"
+    )
+    assert lint(text, "DH115", path="Dockerfile.j2") == []  # vaultwarden's Dockerfile.j2 (corpus c017)
+    after = text + 'CMD ["serve"]\n'  # renders after either branch: it replaces both
+    assert [f.line for f in lint(after, "DH115", path="Dockerfile.j2")] == [3, 5]
+
+
+def test_jq_template_branches_count_too() -> None:
+    text = 'FROM debian:12\n{{ if env.slim then ( -}}\nCMD ["a"]\n{{ ) else ( -}}\nCMD ["b"]\n{{ ) end -}}\n'
+    assert lint(text, "DH115", path="Dockerfile.template") == []
