@@ -23,6 +23,8 @@ from bot.rule import Hit, rule
 _DEV_REQUIREMENTS = re.compile(r"(^|[-_./])(dev|devel|develop|test|tests|testing|lint)([-_.]|$)")
 _NODE_PRODUCTION_FLAGS = ("production", "prod", "P")
 _COPIED_INSTALLS = {"node_modules": "node", ".venv": "python", "venv": "python"}
+TEST_IMAGE_WORDS = frozenset({"test", "tests", "testing", "e2e", "playwright", "cypress"})
+"""Words of a Dockerfile's path or final stage name that make it a test image."""
 _REQUIREMENT_FLAGS = frozenset({"-r", "--requirement"})
 _PRUNE = {"node": "`npm prune --omit=dev`", "python": "`uv sync --no-dev`, `poetry install --sync --only main`"}
 
@@ -62,7 +64,10 @@ def dev_dependencies_in_runtime(dockerfile: Dockerfile, context: LintContext) ->
     without `--prod`, `poetry install` without `--only main`, `uv sync` without `--no-dev`,
     `pipenv install --dev`, `pip install -r requirements-dev.txt`; and a `node_modules` or
     `.venv` copied into the final image from a stage that installed them, or the directory that
-    holds it (`COPY --from=build /app /app` after `npm ci` in `WORKDIR /app`).
+    holds it (`COPY --from=build /app /app` after `npm ci` in `WORKDIR /app`). A test image
+    is left alone: one whose path or final stage is named for tests (`test`, `tests`,
+    `testing`, `e2e`, `playwright`, `cypress`: `e2e/Dockerfile`, `Dockerfile.test`,
+    `FROM node:22 AS test`), where the development dependencies are what the image is for.
 
     ## Why it matters
     Test runners, bundlers, type checkers and linters are often larger than the application,
@@ -86,6 +91,8 @@ def dev_dependencies_in_runtime(dockerfile: Dockerfile, context: LintContext) ->
     `npm prune --omit=dev` (`poetry install --only main`, `uv sync --no-dev`) before copying
     the result.
     """
+    if is_test_image(dockerfile):
+        return
     project = dev_project(dockerfile, context)
     if not project.node and not project.python:
         return
@@ -93,6 +100,13 @@ def dev_dependencies_in_runtime(dockerfile: Dockerfile, context: LintContext) ->
         into = f"{found.what} {found.verb} {_declared(project, found.ecosystem)} into the runtime image{found.origin}"
         message = f"{into}: {found.fix}"
         yield Hit(found.instruction.line, message, end_line=found.instruction.end_line, suggestion=found.suggestion)
+
+
+def is_test_image(dockerfile: Dockerfile) -> bool:
+    """The Dockerfile's path, or its final stage's name, names it for tests."""
+    final = dockerfile.final_stage
+    named = [*re.split(r"[/._-]", dockerfile.path.lower()), *re.split(r"[._-]", (final.name or "") if final else "")]
+    return any(word in TEST_IMAGE_WORDS for word in named)
 
 
 def dev_project(dockerfile: Dockerfile, context: LintContext) -> DevProject:

@@ -127,3 +127,14 @@ def test_uv_default_groups_without_dev_is_respected(make_repo: GitRepoFactory) -
     no_default = PYPROJECT + "[tool.uv]\ndefault-groups = []\n"
     repo = tree(make_repo, {"pyproject.toml": no_default})
     assert hits("DH136", "FROM python:3.12-slim\nRUN uv sync --locked\n", tree=repo) == []
+
+
+def test_miss_test_images_where_the_dev_dependencies_are_the_point(make_repo: GitRepoFactory) -> None:
+    files = {"package.json": PACKAGE, "e2e/package.json": PACKAGE, "playwright/package.json": PACKAGE}
+    repo = tree(make_repo, files)
+    install = "FROM node:22-slim\nCOPY package.json ./\nRUN npm ci\n"
+    for path in ("e2e/Dockerfile", "Dockerfile.test", "tests.dockerfile", "playwright/compose/playwright/Dockerfile"):
+        assert hits("DH136", install, path=path, tree=repo) == [], path
+    as_test = "FROM node:22-slim AS build\nRUN npm ci\nFROM build AS unit-test\nRUN npm test\n"
+    assert hits("DH136", as_test, tree=repo) == []
+    assert [f.line for f in hits("DH136", install, path="contest/Dockerfile", tree=repo)] == [3]  # a word, not a part
