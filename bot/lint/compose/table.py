@@ -10,6 +10,7 @@ from bot.parsing.compose import Service, scalar_text
 from bot.parsing.templates import TEMPLATE_PLACEHOLDER
 
 YES, NO, NOT_APPLICABLE = "✅", "❌", "–"
+NO_PORTS = "none published"
 HEADERS = ("Service", "Image", "Ports", "Health check", "Restart", "Limits")
 
 
@@ -43,7 +44,7 @@ def services_table(path: str, rows: list[dict[str, Any]]) -> Table:
             for cell in (
                 row["name"],
                 _image_cell(row),
-                ", ".join(row["ports"]) or NOT_APPLICABLE,
+                ", ".join(row["ports"]) or NO_PORTS,
                 _check_cell(row, row["healthcheck"], {"compose": "compose", "dockerfile": "Dockerfile"}),
                 _check_cell(row, row["restart"], {}),
                 _limits_cell(row),
@@ -51,7 +52,10 @@ def services_table(path: str, rows: list[dict[str, Any]]) -> Table:
         )
         for row in rows
     )
-    note = "Computed from the file with its override files merged; – marks tasks that run and exit."
+    note = (
+        "Computed from the file with its override files merged; – marks what does not apply: the health"
+        " check, restart policy and limits of a task that runs and exits."
+    )
     return Table("Services", HEADERS, cells, path=path, note=note)
 
 

@@ -63,7 +63,7 @@ def test_the_services_table_is_attached_to_the_file(make_repo: GitRepoFactory) -
     assert table.path == "compose.yaml"
     assert table.rows == (
         ("db", "postgres:16", "5432:5432", "✅ compose", "✅ unless-stopped", "❌"),
-        ("api", "build api", "–", "❌", "❌", "❌"),
+        ("api", "build api", "none published", "❌", "❌", "❌"),  # "–" marks what does not apply
     )
     (record,) = review_to_dict(result)["sections"]["compose"]["files"]
     assert record["services"][1]["build"] == {"context": "api", "dockerfile": "api/Dockerfile", "target": None}
