@@ -17,8 +17,9 @@ from bot.filekinds import Family
 from bot.findings import place
 from bot.hardening.checklist import FROM_IMAGE, PROPERTIES, Check, Status, Subject, checklist
 from bot.hardening.context import build_context, dockerignore_sides
+from bot.lint.compose_uses import compose_uses
 from bot.lint.context import LintContext
-from bot.lint.repoview import HEAD, RepoView
+from bot.lint.repoview import BASE, HEAD, RepoView
 from bot.model import Finding, Section, Severity, Table
 from bot.options import ReviewOptions
 from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
@@ -162,10 +163,13 @@ def _compare(
     base_ignore, head_ignore = dockerignore_sides(changes, changed.path, build_dir)
     head_image = _image(workspace, changed.path, "head")
     base_image = _image(workspace, changed.old_path or changed.path, "base")
-    head_checks = checklist(Subject(head, context, head_ignore, head_image))
+    sets = context.config.compose_sets
+    head_compose = compose_uses(changed.path, head_view, sets)
+    head_checks = checklist(Subject(head, context, head_ignore, head_image, head_compose))
     base_checks: list[Check | None] = [None] * len(head_checks)
     if base is not None and not base.errors:
-        base_checks = list(checklist(Subject(base, context, base_ignore, base_image)))
+        base_compose = compose_uses(base.path, workspace.view(changes, BASE), sets)
+        base_checks = list(checklist(Subject(base, context, base_ignore, base_image, base_compose)))
     sides = [side for side, image in (("base", base_image), ("head", head_image)) if image is not None]
     return Comparison(head, [Row(h.key, b, h) for b, h in zip(base_checks, head_checks, strict=True)], sides)
 

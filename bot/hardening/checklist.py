@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from bot import secrets
 from bot.hardening.context import Dockerignore, copied_sources
+from bot.lint.compose_uses import ComposeUse
 from bot.lint.context import LintContext
 from bot.lint.dockerfile.apt import apt_lists_kept
 from bot.lint.dockerfile.buildtools import build_tools_in_runtime
@@ -55,6 +56,8 @@ class Subject:
     context: LintContext
     dockerignore: Dockerignore | None
     image: ImageConfig | None = None
+    compose: tuple[ComposeUse, ...] = ()
+    """The Compose services that build it (bot/hardening/compose_uses.py)."""
 
 
 PROPERTIES: tuple[tuple[str, str], ...] = (
@@ -131,18 +134,30 @@ def _user(subject: Subject) -> Check:
 
 
 def _init(subject: Subject) -> Check:
-    """As DH107: an init matters for a service (a long-running process that gets SIGTERM)."""
+    """As DH107: an init matters for a service (a long-running process that gets SIGTERM).
+    Compose's `init: true` gives one."""
     check = _pid_one(subject)
-    if check.status is Status.FAIL and not _is_service(subject):
-        where = "no exposed port" if subject.image is not None else "no EXPOSE"
-        return Check(check.key, Status.NOT_APPLICABLE, f"not a service ({where}); {check.detail}", None, check.source)
+    if check.status is not Status.FAIL:
+        return check
+    with_init = next((use for use in subject.compose if use.init), None)
+    if with_init is not None:
+        return Check(check.key, Status.PASS, f"`init: true` ({with_init.named})", None, with_init.source)
+    if not _is_service(subject):
+        return Check(check.key, Status.NOT_APPLICABLE, f"{_not_a_service(subject)}; {check.detail}", None, check.source)
     return check
 
 
 def _is_service(subject: Subject) -> bool:
+    if any(use.publishes for use in subject.compose):
+        return True
     if subject.image is not None:
         return bool(subject.image.exposed_ports)
     return is_service(subject.dockerfile)
+
+
+def _not_a_service(subject: Subject) -> str:
+    where = "no exposed port" if subject.image is not None else "no EXPOSE"
+    return f"not a service ({where}{', none published by Compose' if subject.compose else ''})"
 
 
 def _pid_one(subject: Subject) -> Check:
@@ -172,12 +187,25 @@ def _pid_one(subject: Subject) -> Check:
 
 
 def _healthcheck(subject: Subject) -> Check:
+    """The image's (or the Dockerfile's) health check, else one Compose gives the service."""
+    check = _image_healthcheck(subject)
+    probed = next((use for use in subject.compose if use.healthcheck), None)
+    if check.status is Status.PASS or probed is None or probed.healthcheck is None:
+        return check
+    if check.line is not None and check.detail.startswith("cannot fail"):
+        return check  # the image's own check is wrong: Compose's replaces it at run time, but not for `docker run`
+    reason = why_always_healthy(probed.healthcheck)
+    detail = f"{probed.named}: cannot fail: {reason}" if reason else f"Compose's health check ({probed.named})"
+    return Check(check.key, Status.FAIL if reason else Status.PASS, detail, None, probed.source)
+
+
+def _image_healthcheck(subject: Subject) -> Check:
     key = "healthcheck"
     if subject.image is not None:
         test = subject.image.healthcheck
         if not test or test[0] == "NONE":
-            if not subject.image.exposed_ports:
-                return Check(key, Status.NOT_APPLICABLE, "not a service (no exposed port)", source=FROM_IMAGE)
+            if not _is_service(subject):
+                return Check(key, Status.NOT_APPLICABLE, _not_a_service(subject), source=FROM_IMAGE)
             return Check(key, Status.FAIL, "the image has no health check", source=FROM_IMAGE)
         reason = why_always_healthy(test)
         status = Status.FAIL if reason else Status.PASS
@@ -187,8 +215,8 @@ def _healthcheck(subject: Subject) -> Check:
     dockerfile = subject.dockerfile
     ins = effective_healthcheck(dockerfile)
     if ins is None or ins.arguments[:1] == ("NONE",):
-        if not is_service(dockerfile):
-            return Check(key, Status.NOT_APPLICABLE, "not a service (no EXPOSE)")
+        if not _is_service(subject):
+            return Check(key, Status.NOT_APPLICABLE, _not_a_service(subject))
         return Check(
             key, Status.FAIL, "no HEALTHCHECK" if ins is None else "HEALTHCHECK NONE", ins.line if ins else None
         )

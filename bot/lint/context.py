@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.changes import HeadTree
 from bot.config import Config
+
+if TYPE_CHECKING:
+    from bot.lint.compose_uses import ComposeUse
 
 Parsed = TypeVar("Parsed")
 
@@ -16,6 +20,8 @@ class LintContext:
     config: Config = field(default_factory=Config)
     tree: HeadTree | None = None
     """Every file of the head commit (None when linting a lone file)."""
+    compose: Mapping[str, tuple[ComposeUse, ...]] = field(default_factory=dict)
+    """The Compose services that build each Dockerfile, by its path (bot/lint/compose_uses.py)."""
 
 
 @dataclass(frozen=True)

@@ -204,3 +204,47 @@ def test_the_init_row_applies_to_services_as_dh107_does(make_repo: GitRepoFactor
     service = job.replace("USER app\n", "USER app\nEXPOSE 8000\n")
     repo = make_repo(base={"Dockerfile": service}, head={"Dockerfile": service + "LABEL a=b\n"})
     assert rows(hardening(repo))["Init for PID 1"][2] == "❌ PID 1 is `python`"
+
+
+SERVED_BY_COMPOSE = 'FROM python:3.12-slim\nUSER app\nCMD ["fastapi", "run", "app/main.py"]\n'
+COMPOSE = """\
+services:
+  backend:
+    build:
+      context: ./backend
+  worker:
+    build:
+      context: ./backend
+    command: celery worker
+"""
+OVERRIDE = """\
+services:
+  backend:
+    ports:
+      - "8000:8000"
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]
+"""
+
+
+def test_a_dockerfile_whose_compose_service_publishes_a_port_is_a_service(make_repo: GitRepoFactory) -> None:
+    files = {"backend/Dockerfile": SERVED_BY_COMPOSE, "compose.yml": COMPOSE, "compose.override.yml": OVERRIDE}
+    repo = make_repo(base={"README.md": "x\n"}, head={"README.md": "x\n", **files})
+    found = rows(hardening(repo))
+    init, health = found["Init for PID 1"], found["Health check that can fail"]
+    assert init[2] == "❌ PID 1 is `fastapi`"  # no EXPOSE, but compose.override.yml publishes 8000
+    assert health[2] == "✅ Compose's health check (service `backend`)" and health[5] == "read from compose.yml"
+    alone = make_repo(base={"README.md": "x\n"}, head={"README.md": "x\n", "backend/Dockerfile": SERVED_BY_COMPOSE})
+    assert rows(hardening(alone))["Init for PID 1"][2] == "➖ not a service (no EXPOSE); PID 1 is `fastapi`"
+
+
+def test_compose_init_and_a_health_check_that_cannot_fail(make_repo: GitRepoFactory) -> None:
+    compose = COMPOSE.replace(
+        "      context: ./backend\n  worker", "      context: ./backend\n    init: true\n  worker", 1
+    )
+    override = OVERRIDE.replace('["CMD", "curl", "-f", "http://localhost:8000/health"]', "curl localhost || true")
+    files = {"backend/Dockerfile": SERVED_BY_COMPOSE, "compose.yml": compose, "compose.override.yml": override}
+    repo = make_repo(base={"README.md": "x\n"}, head={"README.md": "x\n", **files})
+    found = rows(hardening(repo))
+    assert found["Init for PID 1"][2] == "✅ `init: true` (service `backend`)"
+    assert found["Health check that can fail"][2].startswith("❌ service `backend`: cannot fail:")

@@ -14,6 +14,7 @@ from bot.changes import ChangedFile, ChangeSet
 from bot.config import Config
 from bot.filekinds import Family
 from bot.findings import place
+from bot.lint.compose_uses import compose_uses
 from bot.lint.context import LintContext, Sides
 from bot.lint.dockerfile import RULES
 from bot.lint.dockerfile.base_downgrade import base_image_downgrade
@@ -21,6 +22,7 @@ from bot.lint.dockerfile.credentials import secret_values
 from bot.lint.dockerfile.shellcheck import check_snippets
 from bot.lint.dockerfile.snippets import Snippet, shell_snippets
 from bot.lint.dockerfile.syntax import dockerfile_syntax
+from bot.lint.repoview import HEAD
 from bot.model import Finding, Section
 from bot.options import ReviewOptions
 from bot.parsing.dockerfile import Dockerfile, parse_dockerfile
@@ -110,7 +112,13 @@ def _run_rules(
 
 
 def analyze_dockerfiles(changes: ChangeSet, config: Config, options: ReviewOptions, workspace: Workspace) -> Section:
-    context = LintContext(config, changes.tree)
+    head_view = workspace.view(changes, HEAD)
+    built = {
+        changed.path: uses
+        for changed in changes.of_family(Family.DOCKERFILE.value)
+        if changed.head_text is not None and (uses := compose_uses(changed.path, head_view, config.compose_sets))
+    }
+    context = LintContext(config, changes.tree, built)
     files: list[tuple[str, str]] = []
     sides: list[tuple[ChangedFile, int, int | None]] = []  # a changed file, where its head and base are in `files`
     for changed in changes.of_family(Family.DOCKERFILE.value):

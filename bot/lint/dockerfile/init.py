@@ -77,10 +77,11 @@ def runtime_init_documented(dockerfile: Dockerfile) -> int | None:
 def no_init(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
     """
     ## What it does
-    Reports a service image (its final stage `EXPOSE`s a port or has a `HEALTHCHECK`) whose
-    `ENTRYPOINT` (or `CMD`, without one) starts the application directly instead of through an
-    init such as `tini`, `dumb-init` or `docker-init`, and whose Dockerfile does not say that
-    the runtime provides one.
+    Reports a service image (its final stage `EXPOSE`s a port or has a `HEALTHCHECK`, or a
+    Compose file that builds it publishes a port) whose `ENTRYPOINT` (or `CMD`, without one)
+    starts the application directly instead of through an init such as `tini`, `dumb-init` or
+    `docker-init`, and whose Dockerfile does not say that the runtime provides one (a Compose
+    service that builds it with `init: true` says so too).
 
     ## Why it matters
     The first process of a container is PID 1. The kernel gives PID 1 no default signal
@@ -106,7 +107,9 @@ def no_init(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
     comment in the Dockerfile (`# runs with --init`): the rule then stays quiet.
     """
     final = dockerfile.final_stage
-    if final is None or dockerfile.is_windows(final) or not is_service(dockerfile):
+    uses = context.compose.get(dockerfile.path, ())
+    served = is_service(dockerfile) or any(use.publishes for use in uses)
+    if final is None or dockerfile.is_windows(final) or not served or any(use.init for use in uses):
         return
     start = start_command(dockerfile)
     if start.instruction is None or start.is_init or runtime_init_documented(dockerfile):

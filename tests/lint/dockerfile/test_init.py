@@ -1,4 +1,5 @@
-from tests.support.checks import hits
+from tests.support.checks import hits, review
+from tests.support.gitrepo import GitRepoFactory
 
 SERVICE = 'FROM python:3.12-slim\nUSER app\nEXPOSE 8000\nCMD ["gunicorn", "app:app"]\n'
 
@@ -26,3 +27,15 @@ def test_a_comment_saying_the_runtime_adds_init_is_quiet() -> None:
 
 def test_a_cli_image_needs_no_init() -> None:
     assert hits("DH107", 'FROM alpine:3.20\nENTRYPOINT ["jq"]\n') == []
+
+
+def test_a_server_that_compose_publishes_needs_an_init_unless_compose_gives_it_one(make_repo: GitRepoFactory) -> None:
+    server = 'FROM python:3.12-slim\nUSER app\nCMD ["fastapi", "run"]\n'  # no EXPOSE: compose publishes the port
+    compose = "services:\n  api:\n    build: ./api\n    ports: ['8000:8000']\n"
+    repo = make_repo(base={"README.md": "x\n"}, head={"api/Dockerfile": server, "compose.yaml": compose})
+    found = [f for f in review(repo).findings if f.rule == "DH107"]
+    assert [(f.path, f.line) for f in found] == [("api/Dockerfile", 3)]
+    with_init = compose.replace("    ports:", "    init: true\n    ports:")
+    repo = make_repo(base={"README.md": "x\n"}, head={"api/Dockerfile": server, "compose.yaml": with_init})
+    assert [f for f in review(repo).findings if f.rule == "DH107"] == []
+    assert hits("DH107", server) == []  # alone, nothing says it serves
