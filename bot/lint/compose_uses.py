@@ -14,7 +14,6 @@ import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.filekinds import Family, classify
 from bot.lint.compose.project import build_project
 from bot.lint.repoview import RepoView
 from bot.parsing.compose import Service
@@ -46,7 +45,7 @@ class ComposeUse:
 def compose_uses(dockerfile_path: str, view: RepoView, sets: Sequence[Sequence[str]] = ()) -> tuple[ComposeUse, ...]:
     """Every service of a Compose file at or above the Dockerfile's directory that builds it."""
     above = _directories_above(posixpath.dirname(dockerfile_path))
-    candidates = sorted(path for path in view.files if (posixpath.dirname(path) or ".") in above and _is_compose(path))
+    candidates = [path for directory in above for path in view.compose_files_in(directory)]
     uses: dict[tuple[str, str], ComposeUse] = {}
     read: set[tuple[str, ...]] = set()
     for path in candidates:
@@ -80,14 +79,10 @@ def _test(service: Service) -> tuple[str, ...] | None:
     return healthcheck.test
 
 
-def _directories_above(directory: str) -> set[str]:
-    found = {"."}
+def _directories_above(directory: str) -> list[str]:
+    """The root first, then down to `directory`."""
+    found = []
     while directory:
-        found.add(directory)
+        found.append(directory)
         directory = posixpath.dirname(directory)
-    return found
-
-
-def _is_compose(path: str) -> bool:
-    kind = classify(path)
-    return kind is not None and kind.family is Family.COMPOSE
+    return [".", *reversed(found)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.changes import ChangedFile, ChangeSet, HeadTree
+from bot.filekinds import Family, classify
 from bot.parsing.cache import ParsedFiles
 from bot.parsing.compose import ComposeFile
 
@@ -56,6 +57,18 @@ class RepoView:
         end = bisect.bisect_left(ordered, prefix[:-1] + chr(ord("/") + 1), start)  # "dir0" sorts after "dir/..."
         return list(ordered[start:end])
 
+    def compose_files_in(self, directory: str) -> tuple[str, ...]:
+        """The Compose files directly in `directory` ("." for the root), sorted."""
+        return self._compose_files.get(directory or ".", ())
+
+    @cached_property
+    def _compose_files(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
+        for path in self._sorted_files:
+            if "compose" in path.rpartition("/")[2].lower() and _is_compose(path):
+                found.setdefault(posixpath.dirname(path) or ".", []).append(path)
+        return {directory: tuple(paths) for directory, paths in found.items()}
+
     @cached_property
     def tree(self) -> HeadTree:
         """The commit of this side (the head's tree is shared with the ChangeSet)."""
@@ -89,3 +102,8 @@ class RepoView:
 
 def both_sides(changes: ChangeSet) -> tuple[RepoView, RepoView]:
     return RepoView(changes, BASE), RepoView(changes, HEAD)
+
+
+def _is_compose(path: str) -> bool:
+    kind = classify(path)
+    return kind is not None and kind.family is Family.COMPOSE
