@@ -21,7 +21,13 @@ from bot.lint.dockerfile.buildtools import build_tools_in_runtime
 from bot.lint.dockerfile.caches import apk_cache_kept, pip_cache_kept, rpm_cache_kept
 from bot.lint.dockerfile.credentials import credentials_in, secret_values
 from bot.lint.dockerfile.healthcheck import effective_healthcheck, healthcheck_test, why_always_healthy
-from bot.lint.dockerfile.init import INIT_PROGRAMS, is_service, runtime_init_documented, start_command
+from bot.lint.dockerfile.init import (
+    INIT_PROGRAMS,
+    SELF_REAPING_SERVERS,
+    is_service,
+    runtime_init_documented,
+    start_command,
+)
 from bot.lint.dockerfile.lockfiles import LOCK_NAMES, installs_dependencies, lock_bypasses
 from bot.lint.dockerfile.runs import package_install, pip_install_args, runs
 from bot.lint.dockerfile.user import base_runs_unprivileged, effective_user, is_root
@@ -168,7 +174,7 @@ def _pid_one(subject: Subject) -> Check:
     if subject.image is not None and (subject.image.entrypoint or subject.image.cmd):
         words = subject.image.entrypoint or subject.image.cmd
         program = posixpath.basename(words[0]) if words else ""
-        status = Status.PASS if program in INIT_PROGRAMS else Status.FAIL
+        status = Status.PASS if program in INIT_PROGRAMS | SELF_REAPING_SERVERS else Status.FAIL
         setter = start_command(subject.dockerfile).instruction
         if subject.image.entrypoint and setter is not None and setter.keyword != "ENTRYPOINT":
             setter = None  # the Dockerfile's CMD is only arguments: the base image's ENTRYPOINT is PID 1
@@ -177,7 +183,7 @@ def _pid_one(subject: Subject) -> Check:
     dockerfile = subject.dockerfile
     start = start_command(dockerfile)
     documented = runtime_init_documented(dockerfile)
-    if start.is_init and start.instruction is not None:
+    if start.needs_no_init and start.instruction is not None:
         return Check(key, Status.PASS, f"`{_said(start.instruction)}`", start.instruction.line)
     if documented is not None:
         return Check(key, Status.PASS, "the runtime provides it (--init)", documented)

@@ -248,3 +248,9 @@ def test_compose_init_and_a_health_check_that_cannot_fail(make_repo: GitRepoFact
     found = rows(hardening(repo))
     assert found["Init for PID 1"][2] == "✅ `init: true` (service `backend`)"
     assert found["Health check that can fail"][2].startswith("❌ service `backend`: cannot fail:")
+
+
+def test_nginx_as_pid_1_does_an_inits_work(make_repo: GitRepoFactory) -> None:
+    proxy = 'FROM nginx:1.27\nUSER nginx\nEXPOSE 8080\nCMD ["nginx", "-g", "daemon off;"]\n'
+    repo = make_repo(base={"README.md": "x\n"}, head={"README.md": "x\n", "Dockerfile": proxy})
+    assert rows(hardening(repo))["Init for PID 1"][2] == '✅ `CMD ["nginx", "-g", "daemon off;"]`'

@@ -16,6 +16,24 @@ from bot.rule import Hit, rule
 INIT_PROGRAMS = frozenset(
     {"tini", "tini-static", "dumb-init", "docker-init", "catatonit", "s6-svscan", "runsvdir", "init", "supervisord"}
 )
+SELF_REAPING_SERVERS = frozenset(
+    {
+        "nginx",
+        "openresty",
+        "httpd",
+        "haproxy",
+        "caddy",
+        "traefik",
+        "envoy",
+        "postgres",
+        "redis-server",
+        "mysqld",
+        "mariadbd",
+        "mongod",
+    }
+)
+"""Servers built to run as PID 1 (their official images start them so): they stop cleanly on
+SIGTERM and reap the children they start, which is all an init would add."""
 _RUNTIME_INIT_COMMENT = re.compile(r"^\s*#.*(--init\b|\binit:\s*true\b)", re.IGNORECASE)
 
 
@@ -30,6 +48,11 @@ class StartCommand:
     @property
     def is_init(self) -> bool:
         return self.program in INIT_PROGRAMS
+
+    @property
+    def needs_no_init(self) -> bool:
+        """An init, or a server that does an init's work itself (SELF_REAPING_SERVERS)."""
+        return self.is_init or self.program in SELF_REAPING_SERVERS
 
 
 def start_command(dockerfile: Dockerfile) -> StartCommand:
@@ -81,7 +104,10 @@ def no_init(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
     Compose file that builds it publishes a port) whose `ENTRYPOINT` (or `CMD`, without one)
     starts the application directly instead of through an init such as `tini`, `dumb-init` or
     `docker-init`, and whose Dockerfile does not say that the runtime provides one (a Compose
-    service that builds it with `init: true` says so too).
+    service that builds it with `init: true` says so too). Servers built to run as PID 1 (nginx,
+    httpd, haproxy, caddy, traefik, envoy, postgres, redis-server, mysqld, mariadbd, mongod:
+    their official images start them so) stop cleanly and reap their own children, and are
+    not reported.
 
     ## Why it matters
     The first process of a container is PID 1. The kernel gives PID 1 no default signal
@@ -112,7 +138,7 @@ def no_init(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
     if final is None or dockerfile.is_windows(final) or not served or any(use.init for use in uses):
         return
     start = start_command(dockerfile)
-    if start.instruction is None or start.is_init or runtime_init_documented(dockerfile):
+    if start.instruction is None or start.needs_no_init or runtime_init_documented(dockerfile):
         return
     yield Hit(
         start.instruction.line,

@@ -39,3 +39,9 @@ def test_a_server_that_compose_publishes_needs_an_init_unless_compose_gives_it_o
     repo = make_repo(base={"README.md": "x\n"}, head={"api/Dockerfile": server, "compose.yaml": with_init})
     assert [f for f in review(repo).findings if f.rule == "DH107"] == []
     assert hits("DH107", server) == []  # alone, nothing says it serves
+
+
+def test_servers_built_to_run_as_pid_1_need_no_init() -> None:
+    for command in ('["nginx", "-g", "daemon off;"]', '["postgres"]', "haproxy -f /etc/haproxy.cfg"):
+        assert hits("DH107", f"FROM alpine:3.20\nEXPOSE 80\nCMD {command}\n") == [], command
+    assert [f.line for f in hits("DH107", 'FROM alpine:3.20\nEXPOSE 80\nCMD ["node", "server.js"]\n')] == [3]
