@@ -1,7 +1,8 @@
 """Was uv.lock locked against what pyproject.toml asks for now? What `uv lock --check` and
 `uv sync --locked` compare: the requirements recorded in `[package.metadata]` against the
-project's, by normalised name, parsed specifier set, marker (by the environments it selects)
-and extras. A lock without the metadata (older uv) is not compared."""
+project's, by normalised name, where they come from (the package index, git, a URL, a local
+path: `[tool.uv.sources]`), parsed specifier set, marker (by the environments it selects) and
+extras. A lock without the metadata (older uv) is not compared."""
 
 from __future__ import annotations
 
@@ -68,6 +69,10 @@ def _same(mine: Dependency, theirs: Dependency) -> bool:
 def _differences(mine: Dependency, theirs: Dependency, names: tuple[str, str]) -> list[str]:
     manifest, lock = names
     found = []
+    if _kind(mine) is not _kind(theirs):
+        found.append(
+            f"{manifest} takes it from {_SOURCE_NAMES[mine.source]}, {lock} was locked against {_spec(theirs)}"
+        )
     sourced = mine.source is not Source.REGISTRY or theirs.source is not Source.REGISTRY
     if not sourced and SpecifierSet(mine.spec) != SpecifierSet(theirs.spec):
         found.append(f"{manifest} asks {_spec(mine)}, {lock} was locked against {_spec(theirs)}")
@@ -97,6 +102,20 @@ def _mismatch(
         message = f"{label}: {lock} was locked against {_spec(some)}{_when(some)}, {manifest} no longer asks for it"
     anchor = mine or Dependency(some.name, some.spec, wanted.line, display=some.display)
     return Mismatch(anchor, message, theirs.line if theirs else locked.line, "uv.lock")
+
+
+_SOURCE_NAMES = {
+    Source.REGISTRY: "the package index",
+    Source.GIT: "git",
+    Source.URL: "a URL",
+    Source.PATH: "a local path",
+    Source.WORKSPACE: "the workspace",
+}
+
+
+def _kind(requirement: Dependency) -> Source:
+    """Where it comes from; a workspace member is a local path in uv.lock (`editable = "..."`)."""
+    return Source.PATH if requirement.source is Source.WORKSPACE else requirement.source
 
 
 def _spec(requirement: Dependency) -> str:

@@ -64,7 +64,8 @@ def lock_out_of_sync(parsed: ParsedFile, context: DepContext) -> Iterator[Hit]:
     A uv.lock must also have been locked against what pyproject.toml asks for now: the
     requirements it records for the project (`[package.metadata]` `requires-dist` and
     `requires-dev`) are compared with the dependencies, optional dependencies and dependency
-    groups by name, specifier set, marker and extras, so a changed bound the locked version
+    groups by name, source (the index, git, a URL, a path: `[tool.uv.sources]`),
+    specifier set, marker and extras, so a changed bound the locked version
     still satisfies is reported too (once per package; when the lock did not change at all,
     DH403 reports it). The finding is on the manifest's line when the manifest changed (a
     removed dependency on its list's line), else on the lock's.

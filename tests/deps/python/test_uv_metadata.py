@@ -67,3 +67,20 @@ def test_dynamic_dependencies_and_split_sources_are_not_compared() -> None:
     assert stale_requirements(parse_pyproject("pyproject.toml", dynamic), lock) == []
     plain = '[project]\nname = "app"\ndependencies = ["torch>=2"]\n'
     assert len(stale_requirements(parse_pyproject("pyproject.toml", plain), lock)) == 2  # a marker each
+
+
+LOCKED_FROM_INDEX = (
+    'version = 1\n\n[[package]]\nname = "app"\nversion = "1"\nsource = { editable = "." }\n\n'
+    "[package.metadata]\n"
+    'requires-dist = [{ name = "httpx", specifier = ">=0.27" }, { name = "lib", editable = "lib" }]\n'
+)
+
+
+def test_a_dependency_the_manifest_now_takes_from_elsewhere_is_stale() -> None:
+    lock = parse_uv_lock("uv.lock", LOCKED_FROM_INDEX)
+    project = '[project]\nname = "app"\ndependencies = ["httpx>=0.27", "lib"]\n[tool.uv.sources]\n'
+    same = project + "lib = { workspace = true }\n"  # uv.lock records a workspace member as editable
+    assert stale_requirements(parse_pyproject("pyproject.toml", same), lock) == []
+    moved = same + 'httpx = { path = "../httpx" }\n'
+    ((mismatch),) = stale_requirements(parse_pyproject("pyproject.toml", moved), lock)
+    assert mismatch.message == "httpx: pyproject.toml takes it from a local path, uv.lock was locked against >=0.27"
