@@ -17,7 +17,14 @@ from functools import cached_property
 import dockerfile as buildkit
 
 from bot.parsing.shell import Command, parse_script
-from bot.parsing.templates import Branches, exclusive, has_control_lines, neutralize_template, template_branches
+from bot.parsing.templates import (
+    Branches,
+    exclusive,
+    first_branches_only,
+    has_control_lines,
+    neutralize_template,
+    template_branches,
+)
 from bot.text import split_lines
 
 INSTRUCTIONS = frozenset(
@@ -54,6 +61,10 @@ _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 TEMPLATE_NOTE = (
     "template: lines that are only template tags ({% ... %}, {{ ... }}) were skipped so every branch"
     " is linted, and {{ ... }} expressions count as variables"
+)
+FIRST_BRANCH_NOTE = (
+    "template: its branches do not parse together, so the first branch of each {% if %} was linted;"
+    " {{ ... }} expressions count as variables"
 )
 _HEREDOC_OPENER = re.compile(r"<<-?\s*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?")
 _HEREDOC_NAME = re.compile(r"<<(?P<dash>-?)\s*[\"']?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[\"']?")
@@ -169,6 +180,8 @@ class Dockerfile:
     notes: tuple[str, ...] = ()
     template: bool = False
     """A template (lines that are only tags, `{% ... %}`, `{{ ... }}`): linted as written, never built."""
+    read: tuple[str, ...] = ()
+    """A template's lines as the parser read them (its tags neutralized); empty for a Dockerfile."""
 
     @property
     def escape(self) -> str:
@@ -284,20 +297,32 @@ class Dockerfile:
     def _branches(self) -> Branches:
         return template_branches(self.lines)
 
-    @cached_property
+    @property
     def _source_lines(self) -> tuple[str, ...]:
-        return tuple(neutralize_template("\n".join(self.lines)).split("\n")) if self.template else self.lines
+        return self.read or self.lines
 
 
 def parse_dockerfile(path: str, text: str) -> Dockerfile:
-    """Parse a Dockerfile; never raises for bad input: errors land in `errors` with their line."""
+    """Parse a Dockerfile; never raises for bad input: errors land in `errors` with their line.
+
+    A template (bot/parsing/templates.py) is read with every branch of its conditionals; when
+    the branches do not parse together (each continues the same RUN), with the first branch of
+    each."""
     lines = tuple(split_lines(text))
+    if not has_control_lines(lines):
+        return _parsed(path, lines, text)
+    every = _parsed(path, lines, neutralize_template("\n".join(lines)) + "\n", TEMPLATE_NOTE)
+    if not every.errors:
+        return every
+    first = _parsed(path, lines, first_branches_only("\n".join(lines)) + "\n", FIRST_BRANCH_NOTE)
+    return every if first.errors else first
+
+
+def _parsed(path: str, lines: tuple[str, ...], source: str, template_note: str | None = None) -> Dockerfile:
     notes: list[str] = []
-    source = text
-    template = has_control_lines(lines)
-    if template:
-        source = neutralize_template("\n".join(lines)) + "\n"
+    template = template_note is not None
     directives = _directives(lines)
+    read = tuple(source.split("\n")) if template else ()
     try:
         try:
             commands = buildkit.parse_string(source)
@@ -308,15 +333,16 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
     except (buildkit.GoParseError, buildkit.GoIOError) as error:
         line = _error_line(source, str(error))
         refused = (ParseError(line, str(error)),)
-        return Dockerfile(path, lines, directives, errors=refused, notes=tuple(notes), template=template)
+        return Dockerfile(path, lines, directives, errors=refused, notes=tuple(notes), template=template, read=read)
     instructions = [_instruction(command) for command in commands]
     errors = _validate(instructions)
     global_args, stages = _stages(instructions)
     if not stages and not errors:
         errors.append(ParseError(1, "no FROM instruction: there is no build stage"))
-    if template and not errors:
-        notes.insert(0, TEMPLATE_NOTE)
-    return Dockerfile(path, lines, directives, tuple(global_args), tuple(stages), tuple(errors), tuple(notes), template)
+    if template_note is not None and not errors:
+        notes.insert(0, template_note)
+    found = (tuple(global_args), tuple(stages), tuple(errors), tuple(notes))
+    return Dockerfile(path, lines, directives, *found, template=template, read=read)
 
 
 def _instruction(command: buildkit.Command) -> Instruction:

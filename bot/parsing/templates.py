@@ -19,6 +19,8 @@ _OPENER = re.compile(r"(?<!\$)\{([{%#])(?=[-+\s]|$)")
 """A tag opening (closed on a later line): spaced as templates write them, and not the shell's
 `${#var}`."""
 _CLOSERS = {"{": "}}", "%": "%}", "#": "#}"}
+_TRIMS_BEFORE = re.compile(r"^\s*\{[%#]-")
+"""A control tag that opens its line with `-`: Jinja strips the whitespace before it, newlines too."""
 _INLINE_CONTROL = re.compile(r"\{%.*?%\}|\{#.*?#\}")
 _EXPRESSION = re.compile(r"\{\{.*?\}\}")
 
@@ -53,9 +55,14 @@ def _scan(lines: tuple[str, ...] | list[str]) -> list[tuple[str, bool]]:
         if _TAG_LINE.match(line):
             scanned.append(("", True))
             continue
+        tagged = _INLINE_CONTROL.search(line) is not None
+        trims_before = _TRIMS_BEFORE.match(line) is not None
         line = _EXPRESSION.sub(TEMPLATE_PLACEHOLDER, _INLINE_CONTROL.sub("", line))
         opener = _OPENER.search(line)
         if opener is None:
+            continues = tagged and line.strip() == "\\"  # `{% elif x %} \`: the branch goes on the line before
+            if (trims_before or continues) and _join_to_previous(scanned, line):
+                continue
             scanned.append((line, False))
             continue
         closer = _CLOSERS[opener.group(1)]
@@ -66,6 +73,19 @@ def _scan(lines: tuple[str, ...] | list[str]) -> list[tuple[str, bool]]:
         else:
             scanned.append((before + (TEMPLATE_PLACEHOLDER if opener.group(1) == "{" else ""), False))
     return scanned
+
+
+def _join_to_previous(scanned: list[tuple[str, bool]], rest: str) -> bool:
+    """`{%- if x %} \\` strips the line break before it, and `{% elif x %} \\` continues what the
+    line before its branch began: what follows the tag ends the last line with text (so a
+    continued ENV goes on). This line is then template only."""
+    for index in range(len(scanned) - 1, -1, -1):
+        text, only_tags = scanned[index]
+        if text.strip():
+            scanned[index] = (text + rest, only_tags)
+            scanned.append(("", True))
+            return True
+    return False
 
 
 def has_jinja(text: str) -> bool:
@@ -98,6 +118,19 @@ def template_branches(lines: tuple[str, ...] | list[str]) -> Branches:
             stack.pop()
         branches[number] = tuple(stack)
     return branches
+
+
+def first_branches_only(text: str) -> str:
+    """`neutralize_template`, with the lines of every branch but the first of each conditional
+    blank: one rendering, for a template whose branches do not parse together."""
+    lines = text.split("\n")
+    branches = template_branches(lines)
+    neutralized = neutralize_template(text).split("\n")
+    kept = [
+        line if all(branch == 0 for _c, branch in branches.get(number, ())) else ""
+        for number, line in enumerate(neutralized, 1)
+    ]
+    return "\n".join(kept)
 
 
 def exclusive(branches: Branches, line: int, other: int) -> bool:

@@ -227,3 +227,38 @@ def test_template_branches_tell_which_lines_are_never_rendered_together() -> Non
     assert jinja.exclusive(3, 5) and jinja.exclusive(5, 7) and not jinja.exclusive(1, 7)
     plain = parse_dockerfile("Dockerfile", "FROM a\nUSER 1\nUSER 2\n")
     assert not plain.exclusive(2, 3)
+
+
+def test_a_tag_that_continues_an_instruction_joins_the_line_before_it() -> None:
+    text = (
+        "FROM debian:12\n"
+        "ENV PORT=80\n"
+        '{%- if base == "debian" %} \\\n'
+        "    DEBIAN_FRONTEND=noninteractive\n"
+        '{% elif base == "alpine" %} \\\n'
+        "    SSL_CERT_DIR=/etc/ssl/certs\n"
+        "{% endif %}\n"
+    )  # vaultwarden's Dockerfile.j2 (corpus c014): Jinja strips the line break before `{%-`
+    parsed = parse_dockerfile("Dockerfile.j2", text)
+    assert parsed.errors == ()
+    (env,) = parsed.stages[0].instructions
+    assert env.arguments == ("PORT", "80", "DEBIAN_FRONTEND", "noninteractive", "SSL_CERT_DIR", "/etc/ssl/certs")
+
+
+def test_branches_that_each_continue_one_run_are_linted_one_at_a_time() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN mkdir /data && \\\n"
+        "{% if base == 'debian' %}\n"
+        "    apt-get update && apt-get install -y curl && \\\n"
+        "    rm -rf /var/lib/apt/lists/*\n"
+        "{% else %}\n"
+        "    apk add --no-cache curl\n"
+        "{% endif %}\n"
+        "USER app\n"
+    )
+    parsed = parse_dockerfile("Dockerfile.j2", text)
+    assert parsed.errors == () and parsed.notes[0].startswith("template: its branches do not parse together")
+    run, user = parsed.stages[0].instructions
+    assert (run.line, run.end_line, user.line) == (2, 5, 9)
+    assert "apk" not in parsed.source_text_of(2, 9) and "apk" in parsed.text_of(2, 9)
