@@ -34,6 +34,8 @@ def neutralize_template(text: str) -> str:
 
 def has_control_lines(lines: tuple[str, ...] | list[str]) -> bool:
     """Any line that is only template tags: the file is a template."""
+    if not any("{%" in line or "{{" in line or "{#" in line for line in lines):
+        return False
     return any(only_tags for _line, only_tags in _scan(lines))
 
 
