@@ -23,6 +23,7 @@ from bot.lint.dockerfile.instructions import (
 )
 from bot.lint.dockerfile.layers import copy_before_install, recursive_chown
 from bot.lint.dockerfile.lockfiles import install_bypasses_lock
+from bot.lint.dockerfile.prompts import install_prompts
 from bot.lint.dockerfile.scripts import failure_masked, pipefail_missing, remote_script_piped, sudo_in_run
 from bot.lint.dockerfile.sources import source_outside_context
 from bot.lint.dockerfile.stages import duplicate_stage_name, unknown_stage
@@ -66,4 +67,5 @@ RULES: tuple[Rule[Any, Any], ...] = (
     install_bypasses_lock,
     source_outside_context,
     dev_dependencies_in_runtime,
+    install_prompts,
 )

@@ -35,7 +35,7 @@ def insert_flag_after(
         rest = original[match.end() :]
         end = re.search(rf"(?<!{escape})(?:&&|\|\||;|\||\n)", rest.replace(f"{dockerfile.escape}\n", "  "))
         segment = rest[: end.start()] if end else rest
-        if re.search(present, segment):
+        if re.search(present, match.group(0) + segment):  # `apt-get -y install` has it too
             continue
         pieces.append(original[cursor : match.end()] + " " + flag)
         cursor = match.end()
