@@ -21,6 +21,7 @@ from bot.lint.dockerfile.instructions import (
     maintainer_deprecated,
     relative_workdir,
 )
+from bot.lint.dockerfile.lastlog import useradd_lastlog
 from bot.lint.dockerfile.layers import copy_before_install, recursive_chown
 from bot.lint.dockerfile.lockfiles import install_bypasses_lock
 from bot.lint.dockerfile.prompts import install_prompts
@@ -68,4 +69,5 @@ RULES: tuple[Rule[Any, Any], ...] = (
     source_outside_context,
     dev_dependencies_in_runtime,
     install_prompts,
+    useradd_lastlog,
 )
