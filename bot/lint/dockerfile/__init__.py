@@ -24,6 +24,7 @@ from bot.lint.dockerfile.instructions import (
 from bot.lint.dockerfile.lastlog import useradd_lastlog
 from bot.lint.dockerfile.layers import copy_before_install, recursive_chown
 from bot.lint.dockerfile.lockfiles import install_bypasses_lock
+from bot.lint.dockerfile.misread import copy_to_file_path, env_reads_itself
 from bot.lint.dockerfile.prompts import install_prompts
 from bot.lint.dockerfile.scripts import failure_masked, pipefail_missing, remote_script_piped, sudo_in_run
 from bot.lint.dockerfile.sources import source_outside_context
@@ -70,4 +71,6 @@ RULES: tuple[Rule[Any, Any], ...] = (
     dev_dependencies_in_runtime,
     install_prompts,
     useradd_lastlog,
+    copy_to_file_path,
+    env_reads_itself,
 )
