@@ -23,6 +23,7 @@ from bot.lint.dockerfile.instructions import (
 )
 from bot.lint.dockerfile.lastlog import useradd_lastlog
 from bot.lint.dockerfile.layers import copy_before_install, recursive_chown
+from bot.lint.dockerfile.legacy import from_as_casing, legacy_env_format
 from bot.lint.dockerfile.lockfiles import install_bypasses_lock
 from bot.lint.dockerfile.misread import copy_to_file_path, env_reads_itself
 from bot.lint.dockerfile.prompts import install_prompts
@@ -73,4 +74,6 @@ RULES: tuple[Rule[Any, Any], ...] = (
     useradd_lastlog,
     copy_to_file_path,
     env_reads_itself,
+    legacy_env_format,
+    from_as_casing,
 )
