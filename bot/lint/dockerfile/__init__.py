@@ -7,7 +7,7 @@ from typing import Any
 from bot.lint.dockerfile.apt import apt_install_recommends, apt_lists_kept, apt_upgrade
 from bot.lint.dockerfile.buildtools import build_tools
 from bot.lint.dockerfile.caches import apk_cache_kept, pip_cache_kept, rpm_cache_kept
-from bot.lint.dockerfile.commands import instruction_overridden, shell_form_command
+from bot.lint.dockerfile.commands import exec_form_not_json, instruction_overridden, shell_form_command
 from bot.lint.dockerfile.credentials import secret_in_image
 from bot.lint.dockerfile.devdeps import dev_dependencies_in_runtime
 from bot.lint.dockerfile.healthcheck import healthcheck_cannot_fail, healthcheck_missing
@@ -76,4 +76,5 @@ RULES: tuple[Rule[Any, Any], ...] = (
     env_reads_itself,
     legacy_env_format,
     from_as_casing,
+    exec_form_not_json,
 )

@@ -1,8 +1,10 @@
-"""How the container starts: DH102 (shell-form CMD/ENTRYPOINT), DH115 (one that has no effect)."""
+"""How the container starts: DH102 (shell-form CMD/ENTRYPOINT), DH115 (one that has no effect),
+DH143 (brackets that are not JSON)."""
 
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from collections.abc import Iterator
 
@@ -44,13 +46,90 @@ def shell_form_command(dockerfile: Dockerfile, context: LintContext) -> Iterator
         if dockerfile.is_windows(stage):
             continue
         for ins in stage.instructions:
-            if ins.keyword in {"CMD", "ENTRYPOINT"} and not ins.exec_form:
+            if ins.keyword in {"CMD", "ENTRYPOINT"} and not ins.exec_form and not _broken_exec_form(ins):
                 yield Hit(
                     ins.line,
                     f"{ins.keyword} in shell form: /bin/sh becomes PID 1 and does not pass on SIGTERM",
                     ins.end_line,
                     _exec_form(dockerfile, ins),
                 )
+
+
+@rule("DH143", "exec-form-not-json", Severity.HIGH, "CMD, ENTRYPOINT or RUN in brackets that are not JSON")
+def exec_form_not_json(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports a `CMD`, `ENTRYPOINT` or `RUN` written in brackets, as the exec form is, that is
+    not a JSON array of strings: single quotes (`['python', 'app.py']`), a missing comma, a
+    trailing comma.
+
+    ## Why it matters
+    Docker reads anything that is not valid JSON as shell form, so `CMD ['python', 'app.py']`
+    runs `/bin/sh -c "['python', 'app.py']"`: the shell looks for a program called
+    `[python,` and the container exits at start (a RUN fails the build). Nothing warns
+    before the container is started.
+
+    ## Example
+    ```dockerfile
+    CMD ['gunicorn', '--bind', '0.0.0.0:8000', 'app:app']
+    ```
+
+    ## Fix
+    ```dockerfile
+    CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+    ```
+    The suggestion is offered when the words can be read unambiguously (quoted strings
+    separated by commas).
+    """
+    for stage in dockerfile.stages:
+        if dockerfile.is_windows(stage):
+            continue
+        for ins in stage.instructions:
+            if ins.keyword in {"CMD", "ENTRYPOINT", "RUN"} and not ins.exec_form and _broken_exec_form(ins):
+                words = _quoted_words(ins.command_text.strip())
+                fix = replace_lines(dockerfile, ins, f"{ins.keyword} {json.dumps(words)}") if words else None
+                yield Hit(
+                    ins.line,
+                    f"`{ins.keyword} {_shortened(ins.command_text.strip())}` is not JSON, so it runs as a shell command"
+                    " that fails: use double quotes and commas",
+                    ins.end_line,
+                    fix if ins.line == ins.end_line and not ins.flags else None,
+                )
+
+
+_QUOTED = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^'\\]*)')\s*""")
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _broken_exec_form(ins: Instruction) -> bool:
+    """Brackets meant as an exec form: a quote right after `[`, or commas between the words.
+    Not the shell's test command, `[ "$A" = "b" ]`."""
+    text = ins.command_text.strip()
+    if not (text.startswith("[") and text.endswith("]") and ("'" in text or '"' in text)):
+        return False
+    return text[1:2] in ("'", '"') or "," in _QUOTED.sub(" ", text)
+
+
+def _quoted_words(text: str) -> list[str] | None:
+    """The strings of `['a', "b"]`, each separated by one comma; None when that is not what it is."""
+    body = text[1:-1]
+    words: list[str] = []
+    position = 0
+    while position < len(body):
+        match = _QUOTED.match(body, position)
+        if match is None:
+            return None
+        double, single = match.group(1), match.group(2)
+        words.append(json.loads(f'"{double}"') if double is not None else single)
+        position = match.end()
+        if position < len(body):
+            if body[position] != ",":
+                return None
+            position += 1
+    return words or None
 
 
 def _exec_form(dockerfile: Dockerfile, ins: Instruction) -> Suggestion | None:

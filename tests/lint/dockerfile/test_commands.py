@@ -83,3 +83,23 @@ def test_in_a_template_a_cmd_in_another_branch_of_the_same_if_replaces_nothing()
 def test_jq_template_branches_count_too() -> None:
     text = 'FROM debian:12\n{{ if env.slim then ( -}}\nCMD ["a"]\n{{ ) else ( -}}\nCMD ["b"]\n{{ ) end -}}\n'
     assert lint(text, "DH115", path="Dockerfile.template") == []
+
+
+def test_brackets_that_are_not_json_run_as_a_failing_shell_command() -> None:
+    text = "FROM python:3.12\nUSER app\nRUN ['pip', 'install', 'flask']\nCMD ['python', 'app.py']\n"
+    found = lint(text, "DH143")
+    assert [f.line for f in found] == [3, 4]
+    assert found[1].message.startswith("`CMD ['python', 'app.py']` is not JSON")
+    assert lint(text, "DH102") == []  # not a shell-form choice: a broken exec form
+    assert fixed(text, "DH143").splitlines()[2:] == ['RUN ["pip", "install", "flask"]', 'CMD ["python", "app.py"]']
+
+
+def test_a_missing_comma_is_reported_without_a_guess() -> None:
+    (found,) = lint('FROM alpine:3.20\nENTRYPOINT ["tini" "--"]\n', "DH143")
+    assert found.suggestion is None  # "tini" "--" could be meant as one word or two
+
+
+def test_json_and_plain_shell_forms_are_not_this_rule() -> None:
+    text = 'FROM alpine:3.20\nRUN [ -f /x ] && echo yes\nCMD ["sh", "-c", "echo \'hi\'"]\n'
+    assert lint(text, "DH143") == []
+    assert lint('FROM alpine:3.20\nRUN [ "$MODE" = "a,b" ]\n', "DH143") == []  # the shell's test command
