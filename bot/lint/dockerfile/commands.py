@@ -123,7 +123,10 @@ def _quoted_words(text: str) -> list[str] | None:
         if match is None:
             return None
         double, single = match.group(1), match.group(2)
-        words.append(json.loads(f'"{double}"') if double is not None else single)
+        try:
+            words.append(json.loads(f'"{double}"') if double is not None else single)
+        except ValueError:  # an escape or a control character JSON does not allow: no guess
+            return None
         position = match.end()
         if position < len(body):
             if body[position] != ",":

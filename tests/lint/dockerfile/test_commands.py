@@ -103,3 +103,8 @@ def test_json_and_plain_shell_forms_are_not_this_rule() -> None:
     text = 'FROM alpine:3.20\nRUN [ -f /x ] && echo yes\nCMD ["sh", "-c", "echo \'hi\'"]\n'
     assert lint(text, "DH143") == []
     assert lint('FROM alpine:3.20\nRUN [ "$MODE" = "a,b" ]\n', "DH143") == []  # the shell's test command
+
+
+def test_words_json_cannot_read_get_no_suggestion() -> None:
+    (found,) = lint("FROM alpine:3.20\nCMD ['a', \"b\\x\"]\n", "DH143")  # \x: no JSON escape (found by fuzz/run.py)
+    assert found.suggestion is None
