@@ -8,7 +8,7 @@ rows. Rows that changed are marked; a row that went from ✅ to ❌ is a finding
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.changes import ChangedFile, ChangeSet
@@ -70,6 +70,8 @@ class Comparison:
     rows: list[Row]
     image_sides: list[str]
     """The sides ("base", "head") whose built image decided the image rows."""
+    changed: frozenset[str] = frozenset()
+    """The paths the change touches."""
 
     @property
     def fallback_line(self) -> int:
@@ -87,7 +89,8 @@ def hardening_regression(comparison: Comparison, context: None) -> Iterator[Hit]
     pinned base image, no secrets, installs that respect the lock file, cleaned package
     caches, a complete `.dockerignore`) and reports each property that held before and no
     longer does. The user, init and health check are read from the built images when the
-    review built them.
+    review built them. A loss that comes from a requirements file the change also touches (a
+    package it leaves unpinned) is reported there, by DH402, not again here.
 
     ## Why it matters
     Hardening is usually done once, in a dedicated pull request, and undone later by a
@@ -113,7 +116,7 @@ def hardening_regression(comparison: Comparison, context: None) -> Iterator[Hit]
     at.
     """
     for row in comparison.rows:
-        if row.regressed and row.base is not None:
+        if row.regressed and row.base is not None and row.head.elsewhere not in comparison.changed:
             yield Hit(
                 row.head.line or comparison.fallback_line,
                 f"hardening regression, {_LABELS[row.key].lower()}: ✅ before, ❌ now ({row.head.detail})",
@@ -169,9 +172,11 @@ def _compare(
     base_checks: list[Check | None] = [None] * len(head_checks)
     if base is not None and not base.errors:
         base_compose = compose_uses(base.path, workspace.view(changes, BASE), sets)
-        base_checks = list(checklist(Subject(base, context, base_ignore, base_image, base_compose)))
+        base_context = replace(context, tree=changes.base_tree)  # the base's lock and requirements files
+        base_checks = list(checklist(Subject(base, base_context, base_ignore, base_image, base_compose)))
     sides = [side for side, image in (("base", base_image), ("head", head_image)) if image is not None]
-    return Comparison(head, [Row(h.key, b, h) for b, h in zip(base_checks, head_checks, strict=True)], sides)
+    rows = [Row(h.key, b, h) for b, h in zip(base_checks, head_checks, strict=True)]
+    return Comparison(head, rows, sides, frozenset(f.path for f in changes.files))
 
 
 def _image(workspace: Workspace, path: str, side: str) -> ImageConfig | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot import secrets
@@ -28,7 +28,7 @@ from bot.lint.dockerfile.init import (
     runtime_init_documented,
     start_command,
 )
-from bot.lint.dockerfile.lockfiles import LOCK_NAMES, installs_dependencies, lock_bypasses
+from bot.lint.dockerfile.lockfiles import LOCK_NAMES, installs_dependencies, lock_bypasses, loose_requirements
 from bot.lint.dockerfile.runs import package_install, pip_install_args, runs
 from bot.lint.dockerfile.user import base_runs_unprivileged, effective_user, is_root
 from bot.parsing.dockerfile import Dockerfile, Instruction
@@ -54,6 +54,9 @@ class Check:
     """The Dockerfile line that decides it (for a row the built image decided: the instruction
     that set it, or the final stage's FROM when the base image did; None: nothing decides it)."""
     source: str = FROM_DOCKERFILE
+    elsewhere: str | None = None
+    """The file the failure comes from, when it is not the Dockerfile (a requirements file that
+    pins nothing): a change to that file is reported in its own review (DH402), not as DH133."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def checklist(subject: Subject) -> list[Check]:
     results = []
     for key, _label in PROPERTIES:
         check = checks[key](subject)
-        results.append(Check(check.key, check.status, secrets.mask(check.detail, values), check.line, check.source))
+        results.append(replace(check, detail=secrets.mask(check.detail, values)))
     return results
 
 
@@ -276,7 +279,13 @@ def _lock_file(subject: Subject) -> Check:
     if installs is None:
         return Check("lock-file", Status.NOT_APPLICABLE, "no dependency installs")
     ins, cmd = installs
-    return Check("lock-file", Status.PASS, f"`{_shortened(' '.join(cmd.argv))}`", ins.line)
+    said = f"`{_shortened(' '.join(cmd.argv))}`"
+    loose = loose_requirements(subject.dockerfile, subject.context, cmd)
+    if loose is not None:
+        names = ", ".join(loose.names[:3]) + (f" and {len(loose.names) - 3} more" if len(loose.names) > 3 else "")
+        detail = f"{said}: {loose.path} pins no version of {names}"
+        return Check("lock-file", Status.FAIL, detail, ins.line, elsewhere=loose.path)
+    return Check("lock-file", Status.PASS, said, ins.line)
 
 
 def _caches(subject: Subject) -> Check:

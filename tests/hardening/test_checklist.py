@@ -254,3 +254,27 @@ def test_nginx_as_pid_1_does_an_inits_work(make_repo: GitRepoFactory) -> None:
     proxy = 'FROM nginx:1.27\nUSER nginx\nEXPOSE 8080\nCMD ["nginx", "-g", "daemon off;"]\n'
     repo = make_repo(base={"README.md": "x\n"}, head={"README.md": "x\n", "Dockerfile": proxy})
     assert rows(hardening(repo))["Init for PID 1"][2] == '✅ `CMD ["nginx", "-g", "daemon off;"]`'
+
+
+INSTALLS = "FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+
+
+def test_a_requirements_file_that_pins_nothing_fails_the_lock_file_row(make_repo: GitRepoFactory) -> None:
+    repo = make_repo(
+        base={"Dockerfile": INSTALLS, "requirements.txt": "flask==3.0.3\n"},
+        head={"Dockerfile": INSTALLS + "USER 1000\n", "requirements.txt": "flask==3.0.3\nredis\nhttpx>=0.27\n"},
+    )
+    section = hardening(repo)
+    before, after = rows(section)["Installs respect the lock file"][1:3]
+    assert before == "✅ `pip install --no-cache-dir -r requirements.txt`"  # read from the base's file
+    assert (
+        after == "❌ `pip install --no-cache-dir -r requirements.txt`: requirements.txt pins no version of redis, httpx"
+    )
+    assert section.findings == ()  # the change is to requirements.txt: DH402 reports it there
+
+
+def test_a_dockerfile_that_starts_installing_loose_requirements_is_a_regression(make_repo: GitRepoFactory) -> None:
+    locked = "FROM python:3.12-slim\nCOPY requirements.lock .\nRUN pip install --no-cache-dir -r requirements.lock\n"
+    files = {"requirements.lock": "flask==3.0.3\n", "requirements.txt": "flask\n"}
+    repo = make_repo(base={"Dockerfile": locked, **files}, head={"Dockerfile": INSTALLS, **files})
+    assert [f.rule for f in hardening(repo).findings] == ["DH133"]

@@ -51,7 +51,7 @@ def unpinned_dependency(parsed: ParsedFile, context: DepContext) -> Iterator[Hit
     for dependency in parsed.dependencies:
         if dependency.name in covered or dependency.source is not Source.REGISTRY or dependency.group == "peer":
             continue
-        kind = _looseness(parsed.ecosystem, dependency)
+        kind = looseness(parsed.ecosystem, dependency)
         if kind == "unpinned":
             yield Hit(
                 dependency.line,
@@ -99,7 +99,8 @@ def _covered_names(parsed: ParsedFile, context: DepContext) -> set[str] | None:
     return covered
 
 
-def _looseness(ecosystem: str, dependency: Dependency) -> str:
+def looseness(ecosystem: str, dependency: Dependency) -> str:
+    """ "unpinned" (no version), "open-ended" (a floor, no ceiling), or "" (exact or bounded)."""
     spec = dependency.spec.strip()
     if spec in _ANY:
         return "unpinned"

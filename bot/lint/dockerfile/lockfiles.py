@@ -8,6 +8,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bot.deps.model import Source
+from bot.deps.python.requirements import parse_requirements
+from bot.deps.rules.unpinned import looseness
 from bot.lint.context import LintContext
 from bot.lint.dockerfile.edits import insert_flag_after
 from bot.lint.dockerfile.runs import all_runs, pip_install_args
@@ -121,6 +124,54 @@ def installs_dependencies(dockerfile: Dockerfile) -> tuple[Instruction, Command]
             if cmd.is_("poetry", "install", "sync") or cmd.is_("pipenv", "install", "sync"):
                 return ins, cmd
     return None
+
+
+@dataclass(frozen=True)
+class LooseRequirements:
+    path: str
+    """Repository path of the requirements file a `pip install -r` installs."""
+    names: tuple[str, ...]
+    """Its requirements with no exact version."""
+
+
+def loose_requirements(dockerfile: Dockerfile, context: LintContext, cmd: Command) -> LooseRequirements | None:
+    """For `pip install -r requirements.txt` (no `-c` constraints): the requirements the file
+    does not pin to one version. None when none, or the file is not found in the repository."""
+    args = pip_install_args(cmd)
+    if (
+        args is None
+        or context.tree is None
+        or any(a in {"-c", "--constraint"} or a.startswith("--constraint=") for a in args)
+    ):
+        return None
+    named = _requirement_files(args)
+    candidates = lock_files(dockerfile, context).requirements
+    for name in named:
+        found = [path for path in candidates if posixpath.basename(path) == posixpath.basename(name)]
+        text = context.tree.read(found[0]) if len(found) == 1 else None
+        if text is None:
+            continue
+        parsed = parse_requirements(found[0], text)
+        loose = tuple(
+            d.name
+            for d in parsed.dependencies
+            if d.source is Source.REGISTRY and looseness("python", d) and not d.group
+        )
+        if loose:
+            return LooseRequirements(found[0], loose)
+    return None
+
+
+def _requirement_files(args: tuple[str, ...]) -> list[str]:
+    files = []
+    for index, arg in enumerate(args):
+        if arg in ("-r", "--requirement") and index + 1 < len(args):
+            files.append(args[index + 1])
+        elif arg.startswith("--requirement="):
+            files.append(arg.partition("=")[2])
+        elif arg.startswith("-r") and len(arg) > 2:
+            files.append(arg[2:])
+    return files
 
 
 def _bypass(dockerfile: Dockerfile, ins: Instruction, cmd: Command, locks: LockFiles) -> Bypass | None:
