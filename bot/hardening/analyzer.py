@@ -171,8 +171,9 @@ def _compare(
     head_checks = checklist(Subject(head, context, head_ignore, head_image, head_compose))
     base_checks: list[Check | None] = [None] * len(head_checks)
     if base is not None and not base.errors:
-        base_compose = compose_uses(base.path, workspace.view(changes, BASE), sets)
-        base_context = replace(context, tree=changes.base_tree)  # the base's lock and requirements files
+        base_view = workspace.view(changes, BASE)
+        base_compose = compose_uses(base.path, base_view, sets)
+        base_context = replace(context, tree=base_view.tree)  # the base's lock and requirements files
         base_checks = list(checklist(Subject(base, base_context, base_ignore, base_image, base_compose)))
     sides = [side for side, image in (("base", base_image), ("head", head_image)) if image is not None]
     rows = [Row(h.key, b, h) for b, h in zip(base_checks, head_checks, strict=True)]
