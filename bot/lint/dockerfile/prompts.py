@@ -86,7 +86,10 @@ def install_prompts(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hi
 
 
 def _answers_yes(install: PackageInstall) -> bool:
+    """Whether the command says yes; a variable among its options (`$APT_OPTS`) may, so it counts."""
     cmd = install.command
+    if any(arg.startswith("$") for arg in cmd.args):
+        return True
     if install.manager in ("apt-get", "apt"):
         return (
             cmd.has_flag("y", "yes", "assume-yes")

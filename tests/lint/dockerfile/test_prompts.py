@@ -49,6 +49,7 @@ def test_hit_every_manager_that_asks(run: str) -> None:
         "RUN zypper install -y gcc",
         "RUN apk add curl",  # apk never asks
         "RUN microdnf install gcc",
+        "RUN apt-get install $APT_OPTS curl",  # the variable may hold -y
     ],
 )
 def test_miss_installs_that_answer_or_never_ask(run: str) -> None:
