@@ -29,7 +29,7 @@ from bot.lint.dockerfile.misread import copy_to_file_path, env_reads_itself
 from bot.lint.dockerfile.prompts import install_prompts
 from bot.lint.dockerfile.scripts import failure_masked, pipefail_missing, remote_script_piped, sudo_in_run
 from bot.lint.dockerfile.sources import source_outside_context
-from bot.lint.dockerfile.stages import duplicate_stage_name, unknown_stage
+from bot.lint.dockerfile.stages import duplicate_stage_name, from_undeclared_arg, unknown_stage
 from bot.lint.dockerfile.syntax import dockerfile_syntax
 from bot.lint.dockerfile.user import root_user
 from bot.rule import Rule
@@ -77,4 +77,5 @@ RULES: tuple[Rule[Any, Any], ...] = (
     legacy_env_format,
     from_as_casing,
     exec_form_not_json,
+    from_undeclared_arg,
 )

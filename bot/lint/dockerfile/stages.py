@@ -1,4 +1,5 @@
-"""Stage references: DH130 (a stage that does not exist), DH131 (two stages with one name)."""
+"""Stage references: DH130 (a stage that does not exist), DH131 (two stages with one name),
+DH144 (a FROM that uses an argument it cannot see)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from collections.abc import Iterator
 
 from bot.lint.context import LintContext
 from bot.model import Severity
-from bot.parsing.dockerfile import Dockerfile, Stage
+from bot.parsing.dockerfile import Dockerfile, Stage, arg_defaults
+from bot.parsing.interpolation import references
 from bot.rule import Hit, rule
 
 
@@ -136,4 +138,66 @@ def duplicate_stage_name(dockerfile: Dockerfile, context: LintContext) -> Iterat
             yield Hit(
                 stage.from_instruction.line,
                 f"stage name `{stage.name}` is already used on line {first.from_instruction.line}",
+            )
+
+
+PLATFORM_ARGS = frozenset(
+    {
+        "TARGETPLATFORM",
+        "TARGETOS",
+        "TARGETARCH",
+        "TARGETVARIANT",
+        "BUILDPLATFORM",
+        "BUILDOS",
+        "BUILDARCH",
+        "BUILDVARIANT",
+    }
+)
+"""Build arguments the builder defines in the global scope by itself."""
+
+
+@rule(
+    "DH144",
+    "from-undeclared-arg",
+    Severity.HIGH,
+    "FROM uses a build argument that no ARG before the first FROM declares",
+)
+def from_undeclared_arg(dockerfile: Dockerfile, context: LintContext) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports a `FROM` whose image refers to a variable (`FROM $BASE_IMAGE`,
+    `FROM python:${PY}-slim`) that no `ARG` before the first `FROM` declares, without a
+    default in the reference itself (`${PY:-3.12}`). The platform arguments the builder
+    defines (`TARGETPLATFORM`, `BUILDPLATFORM`, ...) are declared.
+
+    ## Why it matters
+    `FROM` sees only the arguments declared in the global scope, before the first `FROM`. An
+    `ARG` inside a stage, or none at all, leaves the variable empty whatever `--build-arg`
+    passes: the image name becomes `python:-slim` or nothing, and the build fails (BuildKit
+    also warns `UndefinedArgInFrom`).
+
+    ## Example
+    ```dockerfile
+    FROM python:${PY}-slim
+    ARG PY=3.12
+    ```
+
+    ## Fix
+    ```dockerfile
+    ARG PY=3.12
+    FROM python:${PY}-slim
+    ```
+    """
+    if dockerfile.template:
+        return
+    declared = set(arg_defaults(dockerfile.global_args)) | PLATFORM_ARGS
+    for stage in dockerfile.stages:
+        missing = [
+            ref.name for ref in references(stage.base) if ref.name not in declared and ref.operator not in ("-", ":-")
+        ]
+        if missing:
+            yield Hit(
+                stage.from_instruction.line,
+                f"`FROM {stage.base}` uses `{missing[0]}`, which no ARG before the first FROM declares: it is always"
+                f" empty here, --build-arg or not; declare `ARG {missing[0]}` above the first FROM",
             )

@@ -39,3 +39,21 @@ def test_duplicate_stage_names() -> None:
     found = hits("DH131", text)
     assert [f.line for f in found] == [2] and "line 1" in found[0].message
     assert hits("DH131", "FROM node:20 AS web\nFROM golang:1.22 AS api\n") == []
+
+
+def test_from_with_an_argument_no_global_arg_declares_is_always_empty() -> None:
+    text = "FROM busybox:1.36 AS tools\nARG TAG\nFROM python:${TAG}-slim\n"
+    (found,) = hits("DH144", text)  # the engine: "invalid reference format", with --build-arg TAG=3.12 too
+    assert found.line == 3
+    assert found.message.startswith("`FROM python:${TAG}-slim` uses `TAG`, which no ARG before the first FROM declares")
+
+
+def test_from_arguments_that_are_declared_defaulted_or_the_builders_own() -> None:
+    for text in (
+        "ARG TAG=3.12\nFROM python:${TAG}-slim\n",
+        "ARG TAG\nFROM python:${TAG}\n",  # declared: --build-arg gives it
+        "FROM python:${TAG:-3.12}\n",
+        "FROM --platform=$BUILDPLATFORM golang:1.22\n",
+        "FROM ${TARGETARCH}/alpine:3.20\n",
+    ):
+        assert hits("DH144", text) == [], text
