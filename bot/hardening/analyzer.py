@@ -30,7 +30,7 @@ _LABELS = dict(PROPERTIES)
 _ROW_RULES: dict[str, tuple[str, ...]] = {
     "non-root-user": ("DH101",),
     "init": ("DH107",),
-    "healthcheck": ("DH106", "DH108"),
+    "healthcheck": ("DH106", "DH108", "DH145"),
     "no-build-tools": ("DH109",),
     "pinned-base": ("DH116", "DH118"),
     "no-secrets": ("DH114",),

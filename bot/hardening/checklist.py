@@ -29,6 +29,7 @@ from bot.lint.dockerfile.init import (
     start_command,
 )
 from bot.lint.dockerfile.lockfiles import LOCK_NAMES, installs_dependencies, lock_bypasses, loose_requirements
+from bot.lint.dockerfile.probe_tools import missing_probe
 from bot.lint.dockerfile.runs import package_install, pip_install_args, runs
 from bot.lint.dockerfile.user import base_runs_unprivileged, effective_user, is_root
 from bot.parsing.dockerfile import Dockerfile, Instruction
@@ -232,6 +233,9 @@ def _image_healthcheck(subject: Subject) -> Check:
     reason = why_always_healthy(healthcheck_test(ins))
     if reason:
         return Check(key, Status.FAIL, f"cannot fail: {reason}", ins.line)
+    missing = missing_probe(dockerfile)
+    if missing:
+        return Check(key, Status.FAIL, f"cannot pass: runs {missing}", ins.line)
     return Check(key, Status.PASS, f"`{_said(ins)}`", ins.line)
 
 

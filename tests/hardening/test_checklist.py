@@ -15,7 +15,7 @@ from tests.support.linting import dockerfile
 HARDENED = dockerfile(
     """
     FROM python:3.12-slim
-    RUN apt-get update && apt-get install -y --no-install-recommends tini \\
+    RUN apt-get update && apt-get install -y --no-install-recommends tini curl \\
         && rm -rf /var/lib/apt/lists/*
     WORKDIR /app
     COPY requirements.txt .
@@ -278,3 +278,14 @@ def test_a_dockerfile_that_starts_installing_loose_requirements_is_a_regression(
     files = {"requirements.lock": "flask==3.0.3\n", "requirements.txt": "flask\n"}
     repo = make_repo(base={"Dockerfile": locked, **files}, head={"Dockerfile": INSTALLS, **files})
     assert [f.rule for f in hardening(repo).findings] == ["DH133"]
+
+
+def test_a_health_check_the_image_cannot_run_fails_the_row(make_repo: GitRepoFactory) -> None:
+    probe = "HEALTHCHECK CMD curl -fsS http://localhost:8000/health || exit 1\n"
+    slim = f"FROM python:3.12-slim\nUSER app\nEXPOSE 8000\n{probe}"
+    full = f"FROM python:3.12\nUSER app\nEXPOSE 8000\n{probe}"
+    repo = make_repo(base={"Dockerfile": full}, head={"Dockerfile": slim})  # the slimmer image lost curl
+    section = hardening(repo)
+    before, after = rows(section)["Health check that can fail"][1:3]
+    assert before.startswith("✅") and after == "❌ cannot pass: runs `curl`, which `python:3.12-slim` does not have"
+    assert [f.rule for f in section.findings] == ["DH133"]  # the analyzer drops it when DH145 reports the line

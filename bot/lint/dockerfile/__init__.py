@@ -26,6 +26,7 @@ from bot.lint.dockerfile.layers import copy_before_install, recursive_chown
 from bot.lint.dockerfile.legacy import from_as_casing, legacy_env_format
 from bot.lint.dockerfile.lockfiles import install_bypasses_lock
 from bot.lint.dockerfile.misread import copy_to_file_path, env_reads_itself
+from bot.lint.dockerfile.probe_tools import healthcheck_tool_missing
 from bot.lint.dockerfile.prompts import install_prompts
 from bot.lint.dockerfile.scripts import failure_masked, pipefail_missing, remote_script_piped, sudo_in_run
 from bot.lint.dockerfile.sources import source_outside_context
@@ -78,4 +79,5 @@ RULES: tuple[Rule[Any, Any], ...] = (
     from_as_casing,
     exec_form_not_json,
     from_undeclared_arg,
+    healthcheck_tool_missing,
 )
