@@ -218,8 +218,11 @@ def _image_healthcheck(subject: Subject) -> Check:
                 return Check(key, Status.NOT_APPLICABLE, _not_a_service(subject), source=FROM_IMAGE)
             return Check(key, Status.FAIL, "the image has no health check", source=FROM_IMAGE)
         reason = why_always_healthy(test)
-        status = Status.FAIL if reason else Status.PASS
         line, inherited = _behind_image(subject.dockerfile, effective_healthcheck(subject.dockerfile))
+        missing = None if reason else missing_probe(subject.dockerfile, tuple(test))
+        if missing:  # the image's own check, with what its Dockerfile says the image lacks
+            return Check(key, Status.FAIL, f"cannot pass: runs {missing}", line, FROM_DOCKERFILE)
+        status = Status.FAIL if reason else Status.PASS
         detail = f"cannot fail: {reason}" if reason else "the image's health check"
         return Check(key, status, detail + inherited, line, FROM_IMAGE)
     dockerfile = subject.dockerfile

@@ -94,7 +94,8 @@ def test_a_new_dockerfile_has_no_before(make_repo: GitRepoFactory) -> None:
 
 
 def test_the_built_image_decides_user_init_and_healthcheck(make_repo: GitRepoFactory) -> None:
-    repo = make_repo(base={"Dockerfile": HARDENED}, head={"Dockerfile": REGRESSED})
+    head = REGRESSED.replace("install -y --no-install-recommends gcc", "install -y --no-install-recommends gcc curl")
+    repo = make_repo(base={"Dockerfile": HARDENED}, head={"Dockerfile": head})
     image = ImageConfig(
         user="1000:1000",
         entrypoint=("/usr/bin/tini", "--"),
@@ -116,6 +117,17 @@ def test_the_built_image_decides_user_init_and_healthcheck(make_repo: GitRepoFac
     assert sorted(f.message.split(":")[0] for f in section.findings) == [
         "hardening regression, no build tools in the runtime image"
     ]
+
+
+def test_a_built_images_health_check_that_its_image_cannot_run(make_repo: GitRepoFactory) -> None:
+    repo = make_repo(base={"Dockerfile": HARDENED}, head={"Dockerfile": REGRESSED})  # gcc, and no curl
+    image = ImageConfig(
+        user="app", healthcheck=("CMD", "curl", "-f", "http://localhost:8000/"), exposed_ports=("8000/tcp",)
+    )
+    workspace = Workspace(images=[BuiltImage("head", "Dockerfile", ".", "sha256:3", "t", config=image)])
+    row = rows(hardening(repo, workspace))["Health check that can fail"]
+    assert row[2] == "❌ cannot pass: runs `curl`, which `python:3.12-slim` does not have"
+    assert row[5] == "read from the Dockerfile"
 
 
 def test_a_built_image_running_as_root_fails_the_row(make_repo: GitRepoFactory) -> None:

@@ -60,14 +60,16 @@ def healthcheck_tool_missing(dockerfile: Dockerfile, context: LintContext) -> It
     )
 
 
-def missing_probe(dockerfile: Dockerfile) -> str | None:
-    """What the effective HEALTHCHECK runs that its image lacks ("`curl`, which `python:3.12-slim`
-    does not have"); None when nothing is known to be missing."""
+def missing_probe(dockerfile: Dockerfile, test: tuple[str, ...] | None = None) -> str | None:
+    """What the health check runs that the image lacks ("`curl`, which `python:3.12-slim` does
+    not have"); None when nothing is known to be missing. `test`: the check as a built image
+    holds it (default: the Dockerfile's effective HEALTHCHECK)."""
     ins = effective_healthcheck(dockerfile)
     final = dockerfile.final_stage
-    if ins is None or final is None or dockerfile.template:
+    if final is None or dockerfile.template:
         return None
-    test = healthcheck_test(ins)
+    if test is None:
+        test = healthcheck_test(ins) if ins is not None else ()
     if not test or test[0] == "NONE":
         return None
     root = dockerfile.root_of(final)
