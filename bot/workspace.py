@@ -28,6 +28,17 @@ class ImageConfig:
     """The Healthcheck.Test list (`["CMD-SHELL", "..."]`); empty when the image has none."""
     exposed_ports: tuple[str, ...] = ()
     env_names: tuple[str, ...] = ()
+    programs: frozenset[str] | None = None
+    """Paths of the files in the image's bin directories (`usr/bin/curl`), read from its layers;
+    None when the layers were not listed."""
+
+    def has_program(self, name: str) -> bool | None:
+        """Whether `curl` (or `/usr/bin/curl`) is in the image; None when its files are unknown."""
+        if self.programs is None:
+            return None
+        if "/" in name:
+            return name.lstrip("/") in self.programs
+        return any(path.rpartition("/")[2] == name for path in self.programs)
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,12 @@ from bot.lint.dockerfile.init import (
     start_command,
 )
 from bot.lint.dockerfile.lockfiles import LOCK_NAMES, installs_dependencies, lock_bypasses, loose_requirements
-from bot.lint.dockerfile.probe_tools import missing_probe
+from bot.lint.dockerfile.probe_tools import PROBES, missing_probe
 from bot.lint.dockerfile.runs import package_install, pip_install_args, runs
 from bot.lint.dockerfile.user import base_runs_unprivileged, effective_user, is_root
 from bot.parsing.dockerfile import Dockerfile, Instruction
 from bot.parsing.imageref import parse_image_ref
+from bot.parsing.shell import parse_script
 from bot.workspace import ImageConfig
 
 FROM_DOCKERFILE = "read from the Dockerfile"
@@ -219,8 +220,13 @@ def _image_healthcheck(subject: Subject) -> Check:
             return Check(key, Status.FAIL, "the image has no health check", source=FROM_IMAGE)
         reason = why_always_healthy(test)
         line, inherited = _behind_image(subject.dockerfile, effective_healthcheck(subject.dockerfile))
-        missing = None if reason else missing_probe(subject.dockerfile, tuple(test))
-        if missing:  # the image's own check, with what its Dockerfile says the image lacks
+        absent = None if reason else _absent_program(subject.image, tuple(test))
+        if absent is not None:
+            return Check(key, Status.FAIL, f"cannot pass: the image has no `{absent}`", line, FROM_IMAGE)
+        missing = (
+            None if reason or subject.image.programs is not None else missing_probe(subject.dockerfile, tuple(test))
+        )
+        if missing:  # the image's files were not listed: what its Dockerfile says the image lacks
             return Check(key, Status.FAIL, f"cannot pass: runs {missing}", line, FROM_DOCKERFILE)
         status = Status.FAIL if reason else Status.PASS
         detail = f"cannot fail: {reason}" if reason else "the image's health check"
@@ -240,6 +246,21 @@ def _image_healthcheck(subject: Subject) -> Check:
     if missing:
         return Check(key, Status.FAIL, f"cannot pass: runs {missing}", ins.line)
     return Check(key, Status.PASS, f"`{_said(ins)}`", ins.line)
+
+
+def _absent_program(image: ImageConfig, test: tuple[str, ...]) -> str | None:
+    """The program a health check runs first that the built image's files do not hold: the
+    shell for `CMD-SHELL`, else the command itself."""
+    if not test or test[0] not in ("CMD", "CMD-SHELL") or len(test) < 2:
+        return None
+    program = "sh" if test[0] == "CMD-SHELL" else test[1]
+    if image.has_program(program) is False:
+        return program
+    if test[0] == "CMD-SHELL":
+        first = next(iter(parse_script(test[1])), None)
+        if first is not None and first.program in PROBES and image.has_program(first.program) is False:
+            return first.program
+    return None
 
 
 def _build_tools(subject: Subject) -> Check:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.image.docker import Docker, RunningWork
@@ -55,11 +55,29 @@ def measure_image(
         layer_count=len(diff_ids),
         steps=tuple(steps),
         waste=analyze_waste(saved.layers),
-        config=image_config(inspected.get("Config") or {}),
+        config=replace(image_config(inspected.get("Config") or {}), programs=programs(saved.layers)),
         platform=platform,
         layers=saved.layers,
         work=saved.work,
     )
+
+
+BIN_DIRECTORIES = ("bin", "sbin", "usr/bin", "usr/sbin", "usr/local/bin", "usr/local/sbin")
+
+
+def programs(layers: tuple[LayerData, ...]) -> frozenset[str]:
+    """The files and links in the bin directories of the image the layers make, bottom layer
+    first: a whiteout removes a path, an opaque directory what lower layers had in it."""
+    present: set[str] = set()
+    for layer in layers:
+        for item in layer.files:
+            directory = item.path.rpartition("/")[0]
+            if item.kind in ("o", "w"):  # an opaque directory hides what was below; a whiteout, the path
+                inside = item.path.rstrip("/") + "/"
+                present = {path for path in present if not path.startswith(inside) and path != item.path}
+            elif item.kind in ("f", "l") and directory in BIN_DIRECTORIES:
+                present.add(item.path)
+    return frozenset(present)
 
 
 def inspect_image(docker: Docker, ref: str) -> dict[str, Any]:
