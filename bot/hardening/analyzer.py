@@ -1,8 +1,8 @@
 """The hardening analyzer: for each changed Dockerfile, the checklist at base and at head.
 
 It runs after the Dockerfile analyzer (and after the image builds, when there are any): a
-`BuiltImage` with a config for a Dockerfile and side decides the user, init and health check
-rows. Rows that changed are marked; a row that went from ✅ to ❌ is a finding (DH133).
+`BuiltImage` with a config for a Dockerfile and side decides the user, init, health check and
+build tools rows. Rows that changed are marked; a row that went from ✅ to ❌ is a finding (DH133).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ _ROW_RULES: dict[str, tuple[str, ...]] = {
 }
 """The rules that report the same property's failure on the Dockerfile; a regression they
 already report in the same file is not reported twice."""
-_IMAGE_ROWS = "user, init and health check"
+_IMAGE_ROWS = "user, init, health check and build tools"
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def hardening_regression(comparison: Comparison, context: None) -> Iterator[Hit]
     the change (non-root user, init for PID 1, a health check that can fail, no build tools,
     pinned base image, no secrets, installs that respect the lock file, cleaned package
     caches, a complete `.dockerignore`) and reports each property that held before and no
-    longer does. The user, init and health check are read from the built images when the
+    longer does. The user, init, health check and build tools are read from the built images when the
     review built them. A loss that comes from a requirements file the change also touches (a
     package it leaves unpinned) is reported there, by DH402, not again here.
 

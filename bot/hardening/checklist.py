@@ -37,6 +37,8 @@ from bot.parsing.imageref import parse_image_ref
 from bot.parsing.shell import parse_script
 from bot.workspace import ImageConfig
 
+BUILD_PROGRAMS = frozenset({"gcc", "g++", "cc", "c++", "clang", "clang++", "make", "cmake", "rustc", "javac"})
+"""Compilers and build tools whose presence in a built image's bin directories fails the row."""
 FROM_DOCKERFILE = "read from the Dockerfile"
 FROM_IMAGE = "verified in the built image"
 
@@ -264,10 +266,21 @@ def _absent_program(image: ImageConfig, test: tuple[str, ...]) -> str | None:
 
 
 def _build_tools(subject: Subject) -> Check:
+    """What the Dockerfile installs; with a built image whose files were listed, what it holds
+    (a base image may bring a compiler: `python:3.12` has gcc, `python:3.12-slim` has not)."""
     found = build_tools_in_runtime(subject.dockerfile)
+    line = found[0].instruction.line if found else None
+    image = subject.image
+    if image is not None and image.programs is not None:
+        present = sorted(name for name in BUILD_PROGRAMS if image.has_program(name))
+        if not present:
+            return Check("no-build-tools", Status.PASS, "no compiler or build tool in the image", None, FROM_IMAGE)
+        inherited = ""
+        if line is None:
+            line, inherited = _behind_image(subject.dockerfile, None)
+        return Check("no-build-tools", Status.FAIL, f"the image has {', '.join(present)}{inherited}", line, FROM_IMAGE)
     if found:
-        first = found[0]
-        return Check("no-build-tools", Status.FAIL, ", ".join(first.tools), first.instruction.line)
+        return Check("no-build-tools", Status.FAIL, ", ".join(found[0].tools), line)
     return Check("no-build-tools", Status.PASS, "none installed in the final stage")
 
 

@@ -301,3 +301,17 @@ def test_a_health_check_the_image_cannot_run_fails_the_row(make_repo: GitRepoFac
     before, after = rows(section)["Health check that can fail"][1:3]
     assert before.startswith("✅") and after == "❌ cannot pass: runs `curl`, which `python:3.12-slim` does not have"
     assert [f.rule for f in section.findings] == ["DH133"]  # the analyzer drops it when DH145 reports the line
+
+
+def test_a_built_image_says_which_compilers_it_holds(make_repo: GitRepoFactory) -> None:
+    text = 'FROM python:3.12\nUSER app\nCMD ["python", "app.py"]\n'
+    repo = make_repo(base={"Dockerfile": text}, head={"Dockerfile": text + "LABEL x=y\n"})
+    full = ImageConfig(user="app", programs=frozenset({"usr/bin/gcc", "usr/bin/make", "usr/bin/python3"}))
+    slim = ImageConfig(user="app", programs=frozenset({"usr/local/bin/python3"}))
+    for config, expected in (
+        (full, "❌ the image has gcc, make (from the base image)"),  # python:3.12 is built on buildpack-deps
+        (slim, "✅ no compiler or build tool in the image"),
+    ):
+        workspace = Workspace(images=[BuiltImage("head", "Dockerfile", ".", "sha256:4", "t", config=config)])
+        row = rows(hardening(repo, workspace))["No build tools in the runtime image"]
+        assert (row[2], row[5]) == (expected, "verified in the built image")
