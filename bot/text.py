@@ -50,6 +50,11 @@ def line_count(text: str) -> int:
     return len(split_lines(text))
 
 
+def shortened(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with "…" as the last when it is longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def clamp_line(text: str, line: int) -> int:
     """`line` as a line of `text`: a parser that stops "at the end of the file" (after the last
     newline) points at the last line, which is the one a reviewer can comment on."""

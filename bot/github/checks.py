@@ -17,6 +17,7 @@ from github.Repository import Repository
 from bot.github.client import Retrier
 from bot.model import Finding, Review, Severity, Verdict
 from bot.report.fit import CHECK_SUMMARY_LIMIT, fit_report, most_severe_first
+from bot.text import shortened
 
 CHECK_NAME = "dockhand"
 ANNOTATIONS_PER_REQUEST = 50
@@ -27,7 +28,7 @@ STATUS_STATES = {Verdict.PASS: "success", Verdict.WARN: "success", Verdict.FAIL:
 
 def title(review: Review) -> str:
     text = f"{review.verdict.decision}: {review.reason}"
-    return text if len(text) <= 200 else text[:199] + "…"
+    return shortened(text, 200)
 
 
 def check_annotations(review: Review) -> list[dict[str, Any]]:
@@ -100,9 +101,7 @@ def publish_check_run(
 
 def publish_status(repo: Repository, head: str, review: Review, target_url: str | None, retrier: Retrier) -> str:
     """A commit status: latest wins per context, so a retry can simply post again."""
-    description = title(review)
-    if len(description) > STATUS_DESCRIPTION_LIMIT:
-        description = description[: STATUS_DESCRIPTION_LIMIT - 1] + "…"
+    description = shortened(title(review), STATUS_DESCRIPTION_LIMIT)
     commit = repo.get_commit(head)
     retrier.call(
         "set the commit status",

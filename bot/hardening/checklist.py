@@ -35,6 +35,7 @@ from bot.lint.dockerfile.user import base_runs_unprivileged, effective_user, is_
 from bot.parsing.dockerfile import Dockerfile, Instruction
 from bot.parsing.imageref import parse_image_ref
 from bot.parsing.shell import parse_script
+from bot.text import shortened
 from bot.workspace import ImageConfig
 
 BUILD_PROGRAMS = frozenset({"gcc", "g++", "cc", "c++", "clang", "clang++", "make", "cmake", "rustc", "javac"})
@@ -121,7 +122,7 @@ def _said(ins: Instruction) -> str:
 
 
 def _shortened(text: str) -> str:
-    return text if len(text) <= 60 else text[:59] + "…"
+    return shortened(text, 60)
 
 
 def _user(subject: Subject) -> Check:

@@ -9,6 +9,7 @@ from bot.image.result import ImageResult, ImageRuleContext, SideResult
 from bot.image.sizes import human, percent, signed
 from bot.model import Severity
 from bot.rule import Hit, rule
+from bot.text import shortened
 
 
 def _side(result: ImageResult, context: ImageRuleContext) -> SideResult:
@@ -47,7 +48,7 @@ def image_build_fails(result: ImageResult, context: ImageRuleContext) -> Iterato
     failure = side.failure
     if failure is None or failure.timed_out:
         return
-    reason = failure.reason if len(failure.reason) <= 300 else failure.reason[:299] + "…"
+    reason = shortened(failure.reason, 300)
     if failure.line is None:
         yield Hit(1, f"`docker build` fails: {reason}")
         return

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.text import shortened
+
 ZERO_WIDTH_SPACE = "\u200b"
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
 _MENTION_OR_REFERENCE = re.compile(r"([@#])(?=[A-Za-z0-9_])")
@@ -71,4 +73,4 @@ def defuse_comments(value: str) -> str:
 def _one_line(value: str, limit: int) -> str:
     value = re.sub(r"[\r\n\t\v\f]+", " ", value.encode("utf-8", "replace").decode("utf-8"))
     value = "".join(ch for ch in value if ch.isprintable() or ch == " ")
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    return shortened(value, limit)

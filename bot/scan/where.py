@@ -9,6 +9,7 @@ from bot.changes import ChangeSet
 from bot.scan.layers import LayerOrigin
 from bot.scan.pins import PinnedFile
 from bot.scan.vulnerabilities import Vulnerability
+from bot.text import shortened
 
 _MAX_INSTRUCTION = 60
 
@@ -39,10 +40,7 @@ class Where:
         origin = self.origins.get((self.side, vulnerability.dockerfile, vulnerability.layer))
         if origin is None:
             return f"{vulnerability.dockerfile} image"
-        text = origin.text
-        if len(text) > _MAX_INSTRUCTION:
-            text = text[: _MAX_INSTRUCTION - 1] + "…"
-        return f"{vulnerability.dockerfile}:{origin.line} `{text}`"
+        return f"{vulnerability.dockerfile}:{origin.line} `{shortened(origin.text, _MAX_INSTRUCTION)}`"
 
     def _file(self, path: str) -> PinnedFile:
         if path not in self._files:

@@ -13,6 +13,7 @@ from bot.lint.dockerfile.edits import replace_lines
 from bot.model import Severity, Suggestion
 from bot.parsing.dockerfile import Dockerfile, Instruction
 from bot.rule import Hit, rule
+from bot.text import shortened
 
 _SHELL_SYNTAX = set("$`|&;<>(){}*?[]~#!\\\n")
 
@@ -90,18 +91,14 @@ def exec_form_not_json(dockerfile: Dockerfile, context: LintContext) -> Iterator
                 fix = replace_lines(dockerfile, ins, f"{ins.keyword} {json.dumps(words)}") if words else None
                 yield Hit(
                     ins.line,
-                    f"`{ins.keyword} {_shortened(ins.command_text.strip())}` is not JSON, so it runs as a shell command"
-                    " that fails: use double quotes and commas",
+                    f"`{ins.keyword} {shortened(ins.command_text.strip(), 60)}` is not JSON, so it runs as a shell"
+                    " command that fails: use double quotes and commas",
                     ins.end_line,
                     fix if ins.line == ins.end_line and not ins.flags else None,
                 )
 
 
 _QUOTED = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^'\\]*)')\s*""")
-
-
-def _shortened(text: str) -> str:
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _broken_exec_form(ins: Instruction) -> bool:
