@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
 ABSOLUTE = "an absolute path on the machine that runs it"
 OUTSIDE = "outside the repository"
@@ -21,3 +22,13 @@ def climbs_out(path: str) -> bool:
     """A repository-relative path that goes above the root (`../x`, `a/../../x`)."""
     joined = posixpath.normpath(path)
     return joined == ".." or joined.startswith("../")
+
+
+def directories_above(path: str) -> Iterator[str]:
+    """The directory of a repository path, then each one above it, up to the root ("")."""
+    directory = posixpath.dirname(path)
+    while True:
+        yield directory
+        if not directory:
+            return
+        directory = posixpath.dirname(directory)

@@ -10,13 +10,13 @@ bot/lint/compose/project.py), on the same side (base or head) as the Dockerfile.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.lint.compose.project import build_project
 from bot.lint.repoview import RepoView
 from bot.parsing.compose import Service
+from bot.repopaths import directories_above
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,7 @@ class ComposeUse:
 
 def compose_uses(dockerfile_path: str, view: RepoView, sets: Sequence[Sequence[str]] = ()) -> tuple[ComposeUse, ...]:
     """Every service of a Compose file at or above the Dockerfile's directory that builds it."""
-    above = _directories_above(posixpath.dirname(dockerfile_path))
-    candidates = [path for directory in above for path in view.compose_files_in(directory)]
+    candidates = [path for directory in directories_above(dockerfile_path) for path in view.compose_files_in(directory)]
     uses: dict[tuple[str, str], ComposeUse] = {}
     read: set[tuple[str, ...]] = set()
     for path in candidates:
@@ -77,12 +76,3 @@ def _test(service: Service) -> tuple[str, ...] | None:
     if isinstance(healthcheck.test, str):
         return ("CMD-SHELL", healthcheck.test)
     return healthcheck.test
-
-
-def _directories_above(directory: str) -> list[str]:
-    """The root first, then down to `directory`."""
-    found = []
-    while directory:
-        found.append(directory)
-        directory = posixpath.dirname(directory)
-    return [".", *reversed(found)]

@@ -13,11 +13,11 @@ from typing import Any
 
 from bot.lint.context import LintContext
 from bot.lint.dockerfile.edits import insert_flag_after
-from bot.lint.dockerfile.lockfiles import directories_above
 from bot.lint.dockerfile.runs import pip_install_args, runs
 from bot.model import Severity, Suggestion
 from bot.parsing.dockerfile import Dockerfile, Instruction, Stage
 from bot.parsing.shell import Command
+from bot.repopaths import directories_above
 from bot.rule import Hit, rule
 
 _DEV_REQUIREMENTS = re.compile(r"(^|[-_./])(dev|devel|develop|test|tests|testing|lint)([-_.]|$)")

@@ -17,6 +17,7 @@ from bot.lint.dockerfile.runs import all_runs, pip_install_args
 from bot.model import Severity, Suggestion
 from bot.parsing.dockerfile import Dockerfile, Instruction
 from bot.parsing.shell import Command
+from bot.repopaths import directories_above
 from bot.rule import Hit, rule
 
 PYTHON_LOCKS = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock")
@@ -59,16 +60,6 @@ class Bypass:
     command: Command
     message: str
     suggestion: Suggestion | None = None
-
-
-def directories_above(path: str) -> Iterator[str]:
-    """The directory of a repository path, then each one above it, up to the root ("")."""
-    directory = posixpath.dirname(path)
-    while True:
-        yield directory
-        if not directory:
-            return
-        directory = posixpath.dirname(directory)
 
 
 def lock_files(dockerfile: Dockerfile, context: LintContext) -> LockFiles:
